@@ -1,0 +1,107 @@
+"""Load and validate topic files. Errors name the file, the question and the field."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from app.bank.schema import Criterion, Question, Topic, derive_key_points
+from app.errors import RubricError
+
+DEFAULT_CRITERIA_FILE = "_criteria.yaml"
+
+
+def _locate(data: Any, loc: tuple[Any, ...]) -> str:
+    """Turn a pydantic error location into 'questions "q-id" > key_points "kp-id" > weight'."""
+    parts: list[str] = []
+    node = data
+    for step in loc:
+        if isinstance(step, int) and isinstance(node, list) and step < len(node):
+            node = node[step]
+            ident = node.get("id") if isinstance(node, dict) else None
+            parts[-1] += f' "{ident}"' if ident else f"[{step}]"
+        else:
+            parts.append(str(step))
+            node = node.get(step) if isinstance(node, dict) else None
+    return " > ".join(parts) or "(top level)"
+
+
+def _parse(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        raise RubricError(f"{path.name}: not valid YAML: {exc}") from exc
+
+
+def load_default_criteria(directory: Path) -> tuple[Criterion, ...]:
+    path = directory / DEFAULT_CRITERIA_FILE
+    if not path.exists():
+        return ()
+    data = _parse(path)
+    if not isinstance(data, dict) or not isinstance(data.get("criteria"), list):
+        raise RubricError(f"{path.name}: expected a mapping with a 'criteria' list")
+    try:
+        return tuple(Criterion.model_validate(c) for c in data["criteria"])
+    except ValidationError as exc:
+        raise RubricError(f"{path.name}: {exc.errors()[0]['msg']}") from exc
+
+
+def load_topic_file(path: Path, default_criteria: tuple[Criterion, ...] = ()) -> Topic:
+    """Read one topic file; raise RubricError naming the file, question and field on any problem."""
+    data = _parse(path)
+    if not isinstance(data, dict):
+        raise RubricError(f"{path.name}: expected a mapping at the top level, got {type(data).__name__}")
+    try:
+        topic = Topic.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{_locate(data, tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise RubricError(f"{path.name}: " + "; ".join(problems)) from exc
+    if not topic.criteria and not default_criteria:
+        raise RubricError(f"{path.name}: criteria: none given and no {DEFAULT_CRITERIA_FILE} to fall back on")
+    questions = tuple(
+        q if q.key_points else q.model_copy(update={"key_points": derive_key_points(q.model_answer)})
+        for q in topic.questions
+    )
+    return topic.model_copy(update={"questions": questions, "criteria": topic.criteria or default_criteria})
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """Every topic, in a stable order, with a content hash per source file for reproducibility."""
+
+    topics: dict[str, Topic]
+    file_hashes: dict[str, str] = field(default_factory=dict)  # topic id -> sha256 of its file
+
+    def topic(self, topic_id: str) -> Topic:
+        return self.topics[topic_id]
+
+    def question(self, topic_id: str, question_id: str) -> Question:
+        return self.topics[topic_id].question(question_id)
+
+    def counts(self) -> dict[str, int]:
+        return {tid: len(t.questions) for tid, t in self.topics.items()}
+
+
+def load_bank(directory: Path) -> QuestionBank:
+    """Load every ``*.yaml`` topic file in ``directory`` (files starting with '_' are shared data)."""
+    if not directory.is_dir():
+        raise RubricError(f"{directory}: rubric folder not found (set VIVA_RUBRICS_DIR)")
+    defaults = load_default_criteria(directory)
+    topics: dict[str, Topic] = {}
+    hashes: dict[str, str] = {}
+    for path in sorted(directory.glob("*.yaml")):
+        if path.name.startswith("_"):
+            continue
+        topic = load_topic_file(path, defaults)
+        if topic.id in topics:
+            raise RubricError(f"{path.name}: id: topic id {topic.id!r} is already used by another file")
+        topics[topic.id] = topic
+        hashes[topic.id] = hashlib.sha256(path.read_bytes()).hexdigest()
+    if not topics:
+        raise RubricError(f"{directory}: no topic files (*.yaml) found")
+    return QuestionBank(topics=topics, file_hashes=hashes)

@@ -1,0 +1,96 @@
+"""Schema of a topic file. Unknown fields are rejected so that a typo never passes silently.
+
+A topic file (``rubrics/<topic-id>.yaml``) holds one topic: what it probes, the criteria its answers
+are scored on (each with an anchor text for every score 0-5), and its questions. A question needs only
+``id``, ``prompt`` and ``model_answer``; key points are derived from the model answer when absent.
+"""
+
+from __future__ import annotations
+
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SLUG = r"^[a-z0-9][a-z0-9-]*$"
+SCORE_LEVELS = (0, 1, 2, 3, 4, 5)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Criterion(_Strict):
+    """One scoring dimension (e.g. correctness) with a written anchor for each score level."""
+
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    weight: float = Field(default=1.0, gt=0)
+    anchors: dict[int, str]
+
+    @field_validator("anchors")
+    @classmethod
+    def _every_level_anchored(cls, anchors: dict[int, str]) -> dict[int, str]:
+        missing = [level for level in SCORE_LEVELS if not anchors.get(level, "").strip()]
+        extra = [level for level in anchors if level not in SCORE_LEVELS]
+        if missing or extra:
+            raise ValueError(f"anchors need a non-empty text for each score 0-5 (missing {missing}, unexpected {extra})")
+        return anchors
+
+
+class KeyPoint(_Strict):
+    """A point a good answer makes. ``phrasings`` are wordings that count as covering it."""
+
+    id: str = Field(pattern=SLUG)
+    text: str = Field(min_length=1)
+    weight: int = Field(default=2, ge=1, le=3)
+    phrasings: tuple[str, ...] = ()
+    probe: str | None = None  # follow-up question aimed at this point when it is missed
+
+
+class Question(_Strict):
+    id: str = Field(pattern=SLUG)
+    prompt: str = Field(min_length=1)
+    model_answer: str = Field(min_length=1)
+    difficulty: int = Field(default=2, ge=1, le=3)
+    key_points: tuple[KeyPoint, ...] = ()
+    common_mistakes: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_key_points(self) -> "Question":
+        ids = [kp.id for kp in self.key_points]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"duplicate key point ids: {dupes}")
+        return self
+
+
+class Topic(_Strict):
+    id: str = Field(pattern=SLUG)
+    title: str = Field(min_length=1)
+    summary: str = Field(min_length=1, description="One line shown on the start page")
+    probes: str = Field(min_length=1, description="What interviewers probe in this topic")
+    criteria: tuple[Criterion, ...] = ()
+    questions: tuple[Question, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "Topic":
+        for kind, ids in (("question", [q.id for q in self.questions]), ("criterion", [c.id for c in self.criteria])):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {kind} ids: {dupes}")
+        return self
+
+    def question(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(question_id)
+
+
+_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+
+
+def derive_key_points(model_answer: str, limit: int = 6) -> tuple[KeyPoint, ...]:
+    """Key points for a question that lists none: one per sentence of the model answer."""
+    sentences = [s.strip(" -*\t") for s in _SENTENCE.split(model_answer) if len(s.split()) >= 3]
+    return tuple(KeyPoint(id=f"point-{i + 1}", text=s, weight=2) for i, s in enumerate(sentences[:limit]))

@@ -1,0 +1,89 @@
+"""The exception tree. Each error carries the HTTP status it maps to (in ``app.api.errors``).
+
+    VivaError
+    ├── RubricError            a topic file is invalid                       (500 at start-up, CLI exit 1)
+    ├── NotFound               no such interview, or a token that does not open it   (404)
+    ├── Unauthorized           no bearer token                                (401)
+    ├── InvalidTransition      an event the interview's state does not allow (409)
+    ├── InvalidPlan            options that cannot make an interview         (422)
+    ├── RateLimited            too many requests                              (429, Retry-After)
+    └── LLMError               the LLM endpoint failed; the offline examiner takes over
+        ├── LLMTimeout
+        ├── LLMRateLimited
+        ├── LLMUnavailable     connection refused, 5xx
+        └── LLMBadOutput       malformed, truncated or refused output
+"""
+
+from __future__ import annotations
+
+
+class VivaError(Exception):
+    status_code = 500
+    code = "internal_error"
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class RubricError(VivaError):
+    code = "rubric_invalid"
+
+
+class NotFound(VivaError):
+    status_code = 404
+    code = "not_found"
+
+
+class Unauthorized(VivaError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class InvalidTransition(VivaError):
+    status_code = 409
+    code = "invalid_transition"
+
+    def __init__(self, message: str, *, state: str, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.state = state
+
+
+class InvalidPlan(VivaError):
+    status_code = 422
+    code = "invalid_plan"
+
+
+class RateLimited(VivaError):
+    status_code = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.retry_after = retry_after
+
+
+class LLMError(VivaError):
+    status_code = 502
+    code = "llm_error"
+
+
+class LLMTimeout(LLMError):
+    code = "llm_timeout"
+
+
+class LLMRateLimited(LLMError):
+    code = "llm_rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class LLMUnavailable(LLMError):
+    code = "llm_unavailable"
+
+
+class LLMBadOutput(LLMError):
+    code = "llm_bad_output"
