@@ -1,0 +1,94 @@
+"""The examiner interface and the grade it returns.
+
+An examiner grades one question's thread: the candidate's first answer plus any answers to follow-up
+probes. The grade is cumulative - a key point covered in a follow-up answer counts for the question.
+Every quote in ``covered`` is an exact substring of one of the thread's answers, so the evidence shown
+to the candidate is always their own words.
+"""
+
+from __future__ import annotations
+
+import abc
+
+from pydantic import BaseModel, Field
+
+from app.bank.schema import Question, Topic
+
+
+class TokenUsage(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+    @property
+    def total_tokens(self) -> int:
+        return self.prompt_tokens + self.completion_tokens
+
+    def __add__(self, other: "TokenUsage") -> "TokenUsage":
+        return TokenUsage(
+            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
+            completion_tokens=self.completion_tokens + other.completion_tokens,
+        )
+
+
+class CoveredPoint(BaseModel):
+    key_point_id: str
+    text: str
+    quote: str = Field(description="Exact words from the candidate's answer that cover the point")
+
+
+class MissedPoint(BaseModel):
+    key_point_id: str
+    text: str
+    weight: int = 2
+
+
+class Grade(BaseModel):
+    scores: dict[str, int] = Field(description="Criterion id -> score 0-5")
+    overall: float = Field(ge=0, le=5, description="Weighted mean of the criterion scores, 0-5")
+    covered: list[CoveredPoint] = []
+    missed: list[MissedPoint] = []
+    feedback: str = ""
+    follow_up: str | None = Field(default=None, description="A probe aimed at the most important gap")
+    follow_up_point: str | None = Field(default=None, description="Key point id the follow-up targets")
+    examiner: str = Field(description="'offline' or 'llm:<model>@<host>'")
+    flags: list[str] = Field(default=[], description="e.g. quote_not_found, fallback:llm_timeout")
+    usage: TokenUsage | None = None
+
+
+class Exchange(BaseModel):
+    """One prompt put to the candidate and what they answered."""
+
+    prompt: str
+    answer: str
+
+
+class GradingRequest(BaseModel):
+    """What an examiner needs to grade one question: only the rubric and this question's thread."""
+
+    topic: Topic
+    question: Question
+    thread: list[Exchange] = Field(min_length=1, description="First the question, then follow-ups")
+
+    @property
+    def answers(self) -> list[str]:
+        return [ex.answer for ex in self.thread]
+
+    @property
+    def latest_answer(self) -> str:
+        return self.thread[-1].answer
+
+
+def weighted_overall(topic: Topic, scores: dict[str, int]) -> float:
+    """Weighted mean of criterion scores, rounded to one decimal."""
+    total = sum(c.weight for c in topic.criteria)
+    value = sum(c.weight * scores.get(c.id, 0) for c in topic.criteria) / total if total else 0.0
+    return round(max(0.0, min(5.0, value)), 1)
+
+
+class Examiner(abc.ABC):
+    """Grades a question's thread. Implementations must not raise for any candidate text."""
+
+    name: str
+
+    @abc.abstractmethod
+    async def grade_answer(self, request: GradingRequest) -> Grade: ...
