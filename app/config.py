@@ -1,0 +1,67 @@
+"""Settings, read from ``VIVA_*`` environment variables and a ``.env`` file.
+
+Nothing is read at import time: ``Settings()`` is built by the CLI (or a test) and handed to
+``create_app(settings)``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VIVA_", env_file=".env", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite:///{PROJECT_ROOT / 'data' / 'viva.db'}",
+        description="SQLAlchemy URL; sqlite:///path (default) or postgresql+psycopg://user@host/db",
+    )
+    rubrics_dir: Path = PROJECT_ROOT / "rubrics"
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    web_dir: Path = PROJECT_ROOT / "web"
+
+    # LLM endpoint. Unset base URL and key: the offline examiner grades.
+    llm_base_url: str | None = None
+    llm_api_key: SecretStr | None = None
+    llm_model: str = "gpt-4o-mini"
+    llm_timeout: float = Field(default=30.0, gt=0, description="Seconds per LLM call")
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_token_budget: int | None = Field(default=None, ge=0, description="Tokens per interview; then offline")
+
+    # Limits
+    max_answer_chars: int = Field(default=8000, ge=100)
+    rate_limit_answers_per_minute: int = Field(default=30, ge=1)
+    rate_limit_interviews_per_minute: int = Field(default=10, ge=1)
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _openai_fallbacks(self) -> "Settings":
+        # The usual OpenAI variables are honoured when the VIVA_ ones are not set.
+        if self.llm_base_url is None and os.environ.get("OPENAI_BASE_URL"):
+            self.llm_base_url = os.environ["OPENAI_BASE_URL"]
+        if self.llm_api_key is None and os.environ.get("OPENAI_API_KEY"):
+            self.llm_api_key = SecretStr(os.environ["OPENAI_API_KEY"])
+        return self
+
+    @property
+    def llm_enabled(self) -> bool:
+        return bool(self.llm_base_url or self.llm_api_key)
+
+    @property
+    def llm_host(self) -> str:
+        """Host of the LLM endpoint, safe to show (never the key)."""
+        if not self.llm_base_url:
+            return "api.openai.com"
+        return urlsplit(self.llm_base_url).netloc or self.llm_base_url
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
