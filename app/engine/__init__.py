@@ -1,0 +1,1 @@
+"""The interview engine: a pure state machine and the plan it follows."""

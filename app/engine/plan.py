@@ -1,0 +1,105 @@
+"""Interview options and the plan built from them.
+
+The plan fixes, per topic, an ordered list of candidate questions. Which candidate is asked next is
+decided by the state machine (adaptive difficulty picks by level), so the plan itself stays data.
+"""
+
+from __future__ import annotations
+
+import random
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from app.bank.loader import QuestionBank
+from app.errors import InvalidPlan
+
+DEFAULT_TOPIC_COUNT = 3
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+    ADAPTIVE = "adaptive"
+
+    @property
+    def start_level(self) -> int:
+        return {"easy": 1, "medium": 2, "hard": 3, "adaptive": 2}[self.value]
+
+
+class FeedbackMode(StrEnum):
+    PER_ANSWER = "per_answer"
+    AT_END = "at_end"
+
+
+class InterviewOptions(BaseModel):
+    """What the candidate chooses on the start page (or in ``POST /api/interviews``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    topics: list[str] = Field(default=[], max_length=20, description="Topic ids; empty picks a balanced set")
+    questions_per_topic: int = Field(default=2, ge=1, le=10)
+    difficulty: Difficulty = Difficulty.ADAPTIVE
+    max_follow_ups: int = Field(default=1, ge=0, le=3, description="Follow-up probes per question")
+    feedback: FeedbackMode = FeedbackMode.PER_ANSWER
+    candidate_name: str | None = Field(default=None, max_length=80)
+
+    @field_validator("topics")
+    @classmethod
+    def _no_duplicates(cls, topics: list[str]) -> list[str]:
+        return list(dict.fromkeys(topics))
+
+
+class QuestionRef(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    topic_id: str
+    question_id: str
+    difficulty: int
+
+
+class TopicPlan(BaseModel):
+    topic_id: str
+    candidates: list[QuestionRef]
+
+
+class InterviewPlan(BaseModel):
+    options: InterviewOptions
+    topics: list[TopicPlan]
+
+    @property
+    def total_questions(self) -> int:
+        return len(self.topics) * self.options.questions_per_topic
+
+
+def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int) -> InterviewPlan:
+    """Choose topics and order each topic's questions. ``seed`` makes the shuffle reproducible."""
+    unknown = [t for t in options.topics if t not in bank.topics]
+    if unknown:
+        raise InvalidPlan(
+            f"unknown topic ids: {unknown}",
+            hint=f"choose from: {sorted(bank.topics)} (GET /api/topics lists them)",
+        )
+    rng = random.Random(seed)
+    topic_ids = options.topics or _balanced_topics(bank, rng)
+    plans = []
+    for topic_id in topic_ids:
+        questions = list(bank.topic(topic_id).questions)
+        if len(questions) < options.questions_per_topic:
+            raise InvalidPlan(
+                f"topic {topic_id!r} has {len(questions)} questions, fewer than questions_per_topic="
+                f"{options.questions_per_topic}",
+                hint="lower questions_per_topic",
+            )
+        rng.shuffle(questions)
+        # Easier first within a topic when not adaptive; adaptive picks by level at run time.
+        questions.sort(key=lambda q: q.difficulty)
+        refs = [QuestionRef(topic_id=topic_id, question_id=q.id, difficulty=q.difficulty) for q in questions]
+        plans.append(TopicPlan(topic_id=topic_id, candidates=refs))
+    return InterviewPlan(options=options, topics=plans)
+
+
+def _balanced_topics(bank: QuestionBank, rng: random.Random) -> list[str]:
+    ids = sorted(bank.topics)
+    return sorted(rng.sample(ids, min(DEFAULT_TOPIC_COUNT, len(ids))), key=ids.index)
