@@ -6,6 +6,7 @@
     ├── Unauthorized           no bearer token                                (401)
     ├── InvalidTransition      an event the interview's state does not allow (409)
     ├── InvalidPlan            options that cannot make an interview         (422)
+    ├── PayloadTooLarge        an answer or body over its documented limit   (413)
     ├── RateLimited            too many requests                              (429, Retry-After)
     └── LLMError               the LLM endpoint failed; the offline examiner takes over
         ├── LLMTimeout
@@ -53,6 +54,11 @@ class InvalidTransition(VivaError):
 class InvalidPlan(VivaError):
     status_code = 422
     code = "invalid_plan"
+
+
+class PayloadTooLarge(VivaError):
+    status_code = 413
+    code = "payload_too_large"
 
 
 class RateLimited(VivaError):

@@ -1,0 +1,332 @@
+"""The interview service: runs the state machine's actions against the store, examiner and interviewer.
+
+Order of work for an answer, chosen so that nothing is lost:
+1. the answer is stored together with the move to GRADING (one transaction, compare-and-set);
+2. the thread is graded (LLM or offline; any fault falls back to offline);
+3. the grade, the next prompt and the new state are stored together, then the reply is returned.
+A crash between 1 and 3 leaves the interview in GRADING with the answer stored; ``recover()`` (run at
+start-up) and ``view()`` re-run step 2-3 for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import unicodedata
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from anyio import to_thread
+
+from app.bank.loader import QuestionBank
+from app.config import Settings
+from app.engine.machine import (
+    Action, Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, InterviewState, Skip,
+    Start, Status, transition,
+)
+from app.engine.plan import FeedbackMode, InterviewOptions, InterviewPlan, build_plan
+from app.errors import NotFound, PayloadTooLarge, Unauthorized
+from app.examiners.base import Examiner, Exchange, Grade, GradingRequest
+from app.interviewer.base import Interviewer, ReplyContext
+from app.models import InterviewRow, TurnRow
+from app.store import Conflict, InterviewStore, age_seconds
+from app.transcript.build import build_summary_context, build_transcript
+from app.transcript.model import Transcript
+from app.views import CreatedInterview, CurrentPrompt, InterviewView, TurnReply, progress_of
+
+log = logging.getLogger("viva.service")
+
+OnChunk = Callable[[str], Awaitable[None]]
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise and drop control characters other than newline and tab."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+class InterviewService:
+    def __init__(
+        self,
+        settings: Settings,
+        bank: QuestionBank,
+        store: InterviewStore,
+        examiner: Examiner,
+        fallback_examiner: Examiner,
+        interviewer: Interviewer,
+    ) -> None:
+        self.settings = settings
+        self.bank = bank
+        self.store = store
+        self.examiner = examiner
+        self.fallback_examiner = fallback_examiner
+        self.interviewer = interviewer
+
+    # Commands ------------------------------------------------------------------------------
+
+    async def create(self, options: InterviewOptions) -> CreatedInterview:
+        interview_id = secrets.token_urlsafe(16)
+        token = secrets.token_urlsafe(32)
+        plan = build_plan(options, self.bank, seed=secrets.randbits(32))
+        state, actions = transition(plan, InterviewState(), Start())
+        ctx = ReplyContext(
+            kind="greeting",
+            candidate_name=options.candidate_name,
+            topic_titles=[self.bank.topic(t.topic_id).title for t in plan.topics],
+            total_questions=plan.total_questions,
+        )
+        words = "".join([chunk async for chunk in self.interviewer.stream_reply(ctx)])
+        message, turn = self._next_prompt(interview_id, 1, plan, actions, words)
+        row = InterviewRow(
+            id=interview_id,
+            token_hash=hash_token(token),
+            status=state.status.value,
+            examiner=self.examiner.name,
+            options=options.model_dump(mode="json"),
+            plan=plan.model_dump(mode="json"),
+            state=state.model_dump(mode="json"),
+        )
+        await to_thread.run_sync(self.store.create, row, turn)
+        log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})
+        view = self._view(row, [turn] if turn else [])
+        return CreatedInterview(**view.model_dump(), token=token, message=message)
+
+    async def answer(self, interview_id: str, token: str | None, text: str, on_chunk: OnChunk | None = None) -> TurnReply:
+        if len(text) > self.settings.max_answer_chars:
+            raise PayloadTooLarge(
+                f"the answer has {len(text)} characters; the limit is {self.settings.max_answer_chars}",
+                hint="shorten the answer (VIVA_MAX_ANSWER_CHARS sets the limit)",
+            )
+        text = clean_text(text).strip()
+        row, plan, state, turns = await self._load(interview_id, token)
+        new_state, _ = transition(plan, state, Answer())
+        open_turn = turns[-1]
+        version = await to_thread.run_sync(
+            lambda: self.store.save_step(
+                row.id, row.version, state=new_state.model_dump(mode="json"), status=new_state.status.value,
+                answer=(open_turn.seq, text, False),
+            )
+        )
+        open_turn.answer = text
+        return await self._grade_and_advance(row, version, plan, new_state, turns, on_chunk)
+
+    async def skip(self, interview_id: str, token: str | None) -> TurnReply:
+        row, plan, state, turns = await self._load(interview_id, token)
+        return await self._advance(row, row.version, plan, state, Skip(), turns, skipped_seq=turns[-1].seq)
+
+    async def finish(self, interview_id: str, token: str | None) -> TurnReply:
+        row, plan, state, turns = await self._load(interview_id, token)
+        return await self._advance(row, row.version, plan, state, FinishEarly(), turns)
+
+    # Queries -------------------------------------------------------------------------------
+
+    async def view(self, interview_id: str, token: str | None) -> InterviewView:
+        row, _, _, turns = await self._load(interview_id, token)
+        return self._view(row, turns)
+
+    async def transcript(self, interview_id: str, token: str | None) -> Transcript:
+        row, _, _, turns = await self._load(interview_id, token)
+        return build_transcript(row, turns, self.bank)
+
+    async def history(self, credentials: dict[str, str]) -> list[InterviewView]:
+        """Interviews whose id and token both match (the browser keeps the pairs)."""
+        rows = await to_thread.run_sync(self.store.get_many, list(credentials))
+        return [self._view(r, []) for r in rows if _token_matches(r, credentials.get(r.id))]
+
+    async def recover(self) -> int:
+        """Finish grading for interviews a crash left in GRADING. Returns how many were recovered."""
+        ids = await to_thread.run_sync(self.store.ids_in_status, Status.GRADING.value)
+        for interview_id in ids:
+            row = await to_thread.run_sync(self.store.get, interview_id)
+            if row is None:
+                continue
+            await self._resume(row, force=True)
+        return len(ids)
+
+    # Steps ---------------------------------------------------------------------------------
+
+    async def _grade_and_advance(
+        self, row: InterviewRow, version: int, plan: InterviewPlan, state: InterviewState,
+        turns: list[TurnRow], on_chunk: OnChunk | None,
+    ) -> TurnReply:
+        assert state.current is not None
+        thread_turns = _current_thread(turns)
+        request = GradingRequest(
+            topic=self.bank.topic(state.current.topic_id),
+            question=self.bank.question(state.current.topic_id, state.current.question_id),
+            thread=[Exchange(prompt=t.prompt, answer=t.answer or "") for t in thread_turns],
+            **self._budget_fields(row),
+        )
+        grade = await self._grade(request)
+        usage = grade.usage
+        graded = (thread_turns[-1].seq, grade.model_dump(mode="json"), grade.examiner,
+                  usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
+        event = Graded(overall=grade.overall, follow_up=grade.follow_up)
+        return await self._advance(row, version, plan, state, event, turns, graded=graded, grade=grade,
+                                   on_chunk=on_chunk, answered=request)
+
+    async def _grade(self, request: GradingRequest) -> Grade:
+        try:
+            return await self.examiner.grade_answer(request)
+        except Exception as exc:  # an examiner must never stop an interview
+            log.exception("examiner failed; offline examiner grades instead")
+            grade = await self.fallback_examiner.grade_answer(request)
+            return grade.model_copy(update={"flags": [*grade.flags, f"fallback:{type(exc).__name__}"]})
+
+    async def _advance(
+        self, row: InterviewRow, version: int, plan: InterviewPlan, state: InterviewState, event: Event,
+        turns: list[TurnRow], *, graded: tuple | None = None, grade: Grade | None = None,
+        skipped_seq: int | None = None, on_chunk: OnChunk | None = None, answered: GradingRequest | None = None,
+    ) -> TurnReply:
+        new_state, actions = transition(plan, state, event)
+        show_feedback = plan.options.feedback is FeedbackMode.PER_ANSWER
+        finished = any(isinstance(a, Finish) for a in actions)
+        ctx = ReplyContext(
+            kind="closing" if finished else ("after_skip" if isinstance(event, Skip) else "after_answer"),
+            candidate_name=plan.options.candidate_name,
+            question_prompt=answered.thread[-1].prompt if answered else None,
+            answer=answered.latest_answer if answered else None,
+            grade=grade,
+            show_feedback=show_feedback,
+            next_is_follow_up=any(isinstance(a, AskFollowUp) for a in actions),
+            new_topic_title=next(
+                (self.bank.topic(a.ref.topic_id).title for a in actions if isinstance(a, AskQuestion) and a.new_topic),
+                None,
+            ),
+        )
+        if isinstance(event, FinishEarly) and grade is None:
+            ctx.kind = "closing"
+        words = await self._speak(ctx, on_chunk)
+        seq = (turns[-1].seq + 1) if turns else 1
+        message, new_turn = self._next_prompt(row.id, seq, plan, actions, words)
+        if on_chunk is not None and message != words:
+            await on_chunk(message[len(words):])
+        summary = None
+        if finished:
+            all_turns = _apply_pending(turns, graded, skipped_seq)
+            summary_ctx = build_summary_context(row, all_turns, self.bank)
+            summary = (await self.interviewer.summarize(summary_ctx)).model_dump(mode="json")
+        await to_thread.run_sync(
+            lambda: self.store.save_step(
+                row.id, version, state=new_state.model_dump(mode="json"), status=new_state.status.value,
+                answer=(skipped_seq, "", True) if skipped_seq is not None else None,
+                grade=graded, new_turn=new_turn, summary=summary, finished=finished,
+            )
+        )
+        current = _prompt_of(new_turn, new_state) if new_turn else None
+        titles = {t: self.bank.topic(t).title for t in self.bank.topics}
+        return TurnReply(
+            state=new_state.status,
+            message=message,
+            grade=grade if show_feedback else None,
+            progress=progress_of(plan, new_state, titles),
+            current=current,
+        )
+
+    async def _speak(self, ctx: ReplyContext, on_chunk: OnChunk | None) -> str:
+        chunks: list[str] = []
+        async for chunk in self.interviewer.stream_reply(ctx):
+            chunks.append(chunk)
+            if on_chunk is not None:
+                await on_chunk(chunk)
+        return "".join(chunks).strip()
+
+    def _next_prompt(
+        self, interview_id: str, seq: int, plan: InterviewPlan, actions: list[Action], words: str
+    ) -> tuple[str, TurnRow | None]:
+        """The interviewer's message (words + verbatim prompt) and the turn that records it."""
+        for action in actions:
+            if isinstance(action, (AskQuestion, AskFollowUp)):
+                ref = action.ref
+                is_question = isinstance(action, AskQuestion)
+                prompt = self.bank.question(ref.topic_id, ref.question_id).prompt if is_question else action.text
+                message = f"{words}\n\n{prompt}" if words else prompt
+                return message, TurnRow(
+                    interview_id=interview_id, seq=seq, topic_id=ref.topic_id, question_id=ref.question_id,
+                    kind="question" if is_question else "follow_up", message=message, prompt=prompt,
+                )
+        return words, None
+
+    def _budget_fields(self, row: InterviewRow) -> dict[str, Any]:
+        fields = GradingRequest.model_fields
+        values: dict[str, Any] = {}
+        if "tokens_used_so_far" in fields:
+            values["tokens_used_so_far"] = row.prompt_tokens + row.completion_tokens
+        if "token_budget" in fields:
+            values["token_budget"] = self.settings.llm_token_budget
+        return values
+
+    # Loading -------------------------------------------------------------------------------
+
+    async def _load(self, interview_id: str, token: str | None) -> tuple[InterviewRow, InterviewPlan, InterviewState, list[TurnRow]]:
+        if not token:
+            raise Unauthorized("this interview needs its token", hint="send 'Authorization: Bearer <token>'")
+        row = await to_thread.run_sync(self.store.get, interview_id)
+        if row is None or not _token_matches(row, token):
+            raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
+        if row.status == Status.GRADING.value:
+            row = await self._resume(row) or row
+        turns = await to_thread.run_sync(self.store.turns, row.id)
+        return row, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), turns
+
+    async def _resume(self, row: InterviewRow, force: bool = False) -> InterviewRow | None:
+        """Re-run grading for an answer stored before a crash. Losing a race to another worker is fine."""
+        in_flight_for = self.settings.llm_timeout * (self.settings.llm_max_retries + 2)
+        if not force and age_seconds(row.updated_at) < in_flight_for:
+            return None  # probably still being graded by the request that stored it
+        turns = await to_thread.run_sync(self.store.turns, row.id)
+        try:
+            await self._grade_and_advance(
+                row, row.version, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state),
+                turns, None,
+            )
+        except Conflict:
+            pass
+        log.info("recovered interview left in grading", extra={"interview_id": row.id})
+        return await to_thread.run_sync(self.store.get, row.id)
+
+    def _view(self, row: InterviewRow, turns: list[TurnRow]) -> InterviewView:
+        plan = InterviewPlan.model_validate(row.plan)
+        state = InterviewState.model_validate(row.state)
+        titles = {t: self.bank.topic(t).title for t in self.bank.topics}
+        open_turn = turns[-1] if turns and turns[-1].answer is None and not state.status.is_over else None
+        return InterviewView(
+            id=row.id, state=state.status, options=plan.options, examiner=row.examiner,
+            progress=progress_of(plan, state, titles),
+            current=_prompt_of(open_turn, state) if open_turn else None,
+            created_at=row.created_at, finished_at=row.finished_at,
+        )
+
+
+def _token_matches(row: InterviewRow, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(row.token_hash, hash_token(token or ""))
+
+
+def _current_thread(turns: list[TurnRow]) -> list[TurnRow]:
+    """The turns of the question being answered: its 'question' turn and the follow-ups after it."""
+    start = max(i for i, t in enumerate(turns) if t.kind == "question")
+    return turns[start:]
+
+
+def _prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
+    return CurrentPrompt(
+        kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
+        difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
+    )
+
+
+def _apply_pending(turns: list[TurnRow], graded: tuple | None, skipped_seq: int | None) -> list[TurnRow]:
+    """Turns as they will be once this step is stored (for the final summary)."""
+    out = [t.model_copy() for t in turns]
+    for t in out:
+        if graded is not None and t.seq == graded[0]:
+            t.grade, t.examiner = graded[1], graded[2]
+        if skipped_seq is not None and t.seq == skipped_seq:
+            t.skipped, t.answer = True, ""
+    return out

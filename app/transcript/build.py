@@ -1,0 +1,103 @@
+"""Build the transcript (and the final summary's input) from stored rows."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from app.bank.loader import QuestionBank
+from app.engine.machine import Status
+from app.examiners.base import Grade
+from app.interviewer.base import SummaryContext, TopicResult
+from app.models import InterviewRow, TurnRow
+from app.transcript.model import CriterionResult, ExchangeRecord, QuestionRecord, TopicScore, Transcript
+
+
+def viva_version() -> str:
+    try:
+        return version("viva")
+    except PackageNotFoundError:  # running from a checkout without install
+        return "0.0.0+unknown"
+
+
+def _group_threads(turns: list[TurnRow]) -> list[list[TurnRow]]:
+    threads: list[list[TurnRow]] = []
+    for turn in turns:
+        if turn.kind == "question" or not threads:
+            threads.append([turn])
+        else:
+            threads[-1].append(turn)
+    return threads
+
+
+def _final_grade(thread: list[TurnRow]) -> Grade | None:
+    graded = [t for t in thread if t.grade]
+    return Grade.model_validate(graded[-1].grade) if graded else None
+
+
+def _score(thread: list[TurnRow], grade: Grade | None) -> float | None:
+    if grade is not None:
+        return grade.overall
+    if any(t.skipped for t in thread):
+        return 0.0
+    return None
+
+
+def _mean(values: list[float]) -> float | None:
+    return round(sum(values) / len(values), 2) if values else None
+
+
+def build_transcript(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank) -> Transcript:
+    over = row.status in (Status.COMPLETED.value, Status.ABANDONED.value)
+    questions: list[QuestionRecord] = []
+    for thread in _group_threads(turns):
+        head = thread[0]
+        topic = bank.topic(head.topic_id)
+        question = topic.question(head.question_id)
+        grade = _final_grade(thread)
+        answered = [t.answered_at for t in thread if t.answered_at]
+        criteria = [
+            CriterionResult(criterion_id=c.id, title=c.title, score=grade.scores.get(c.id, 0),
+                            anchor=c.anchors[grade.scores.get(c.id, 0)])
+            for c in topic.criteria
+        ] if grade else []
+        finished_thread = grade is not None or any(t.skipped for t in thread)
+        questions.append(QuestionRecord(
+            topic_id=topic.id, topic_title=topic.title, question_id=question.id, difficulty=question.difficulty,
+            prompt=question.prompt,
+            # The model answer is shown only once the question is behind the candidate.
+            model_answer=question.model_answer if (over or finished_thread) else "",
+            exchanges=[ExchangeRecord(
+                kind=t.kind, prompt=t.prompt, message=t.message, answer=t.answer, skipped=t.skipped,
+                asked_at=t.asked_at, answered_at=t.answered_at, graded_at=t.graded_at,
+                grade=Grade.model_validate(t.grade) if t.grade else None, examiner=t.examiner,
+                prompt_tokens=t.prompt_tokens, completion_tokens=t.completion_tokens,
+            ) for t in thread],
+            score=_score(thread, grade), criteria=criteria, final_grade=grade,
+            time_spent_seconds=round((max(answered) - head.asked_at).total_seconds(), 1) if answered else None,
+        ))
+    topics = []
+    for topic_id in dict.fromkeys(q.topic_id for q in questions):
+        scores = [q.score for q in questions if q.topic_id == topic_id and q.score is not None]
+        topics.append(TopicScore(topic_id=topic_id, title=bank.topic(topic_id).title, score=_mean(scores),
+                                 questions=sum(1 for q in questions if q.topic_id == topic_id)))
+    all_scores = [q.score for q in questions if q.score is not None]
+    return Transcript(
+        viva_version=viva_version(), id=row.id, status=row.status, created_at=row.created_at,
+        finished_at=row.finished_at, options=row.options, examiner=row.examiner, questions=questions,
+        topics=topics, overall=_mean(all_scores), summary=row.summary,
+        usage={"prompt_tokens": row.prompt_tokens, "completion_tokens": row.completion_tokens},
+        rubric_hashes={t: bank.file_hashes.get(t, "") for t in dict.fromkeys(q.topic_id for q in questions)},
+    )
+
+
+def build_summary_context(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank) -> SummaryContext:
+    transcript = build_transcript(row, turns, bank)
+    results = []
+    for topic in transcript.topics:
+        grades = [q.final_grade for q in transcript.questions if q.topic_id == topic.topic_id and q.final_grade]
+        results.append(TopicResult(
+            topic_id=topic.topic_id, title=topic.title, score=topic.score,
+            missed_points=[m.text for g in grades for m in g.missed][:6],
+            covered_points=[c.text for g in grades for c in g.covered][:6],
+        ))
+    return SummaryContext(topics=results, overall=transcript.overall)

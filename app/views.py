@@ -1,0 +1,72 @@
+"""Response shapes of the API (pydantic), built from stored rows. No I/O here."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from app.engine.machine import InterviewState, Status
+from app.engine.plan import InterviewOptions, InterviewPlan
+from app.examiners.base import Grade
+
+
+class Progress(BaseModel):
+    topic_number: int = Field(description="1-based index of the current topic")
+    topic_count: int
+    topic_id: str | None
+    topic_title: str | None
+    question_number: int = Field(description="1-based index of the current question within its topic")
+    questions_per_topic: int
+    questions_done: int
+    questions_total: int
+
+
+class CurrentPrompt(BaseModel):
+    kind: str = Field(description="'question' or 'follow_up'")
+    text: str
+    topic_id: str
+    question_id: str
+    difficulty: int
+    asked_at: datetime
+
+
+class InterviewView(BaseModel):
+    id: str
+    state: Status
+    options: InterviewOptions
+    examiner: str
+    progress: Progress
+    current: CurrentPrompt | None
+    created_at: datetime
+    finished_at: datetime | None = None
+
+
+class CreatedInterview(InterviewView):
+    token: str = Field(description="Secret bearer token; send it as 'Authorization: Bearer <token>'")
+    message: str = Field(description="The interviewer's greeting and first question")
+
+
+class TurnReply(BaseModel):
+    state: Status
+    message: str = Field(description="The interviewer's reply: feedback, then a follow-up or the next question")
+    grade: Grade | None = Field(default=None, description="Present when feedback is shown after each answer")
+    progress: Progress
+    current: CurrentPrompt | None
+
+
+def progress_of(plan: InterviewPlan, state: InterviewState, topic_titles: dict[str, str]) -> Progress:
+    count = len(plan.topics)
+    index = min(state.topic_index, count - 1) if count else 0
+    topic_id = plan.topics[index].topic_id if count else None
+    over = state.status in (Status.COMPLETED, Status.ABANDONED)
+    return Progress(
+        topic_number=count if over else index + 1,
+        topic_count=count,
+        topic_id=None if over else topic_id,
+        topic_title=None if over or topic_id is None else topic_titles.get(topic_id),
+        question_number=max(state.asked_in_topic, 1),
+        questions_per_topic=plan.options.questions_per_topic,
+        questions_done=state.questions_done,
+        questions_total=plan.total_questions,
+    )
