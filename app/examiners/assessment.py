@@ -1,0 +1,91 @@
+"""What the offline examiner measures in a thread before it turns the measurements into scores.
+
+The assessment is cumulative over the thread: a key point made in a follow-up answer counts for the
+question. Only "substantive" sentences - those that match some key point - count towards length,
+so padding an answer with unrelated text does not buy depth.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from app.examiners.base import GradingRequest
+from app.examiners.guards import is_non_answer, strip_instructions
+from app.examiners.matching import PointMatch, PointProfile, match_point, question_profile
+from app.examiners.text import Sentence, content_stems, split_sentences, stem
+from app.examiners.vocabulary import PRACTICAL_WORDS
+
+_PRACTICAL_STEMS = frozenset(stem(w) for w in PRACTICAL_WORDS)
+# An answer whose content words are at least this share question words, with few others, restates it.
+RESTATE_SHARE = 0.7
+RESTATE_MAX_NEW_WORDS = 4
+
+
+@dataclass
+class Assessment:
+    """Measurements of one thread against one question's key points."""
+
+    matches: list[tuple[PointProfile, PointMatch]] = field(default_factory=list)
+    coverage: float = 0.0  # weight-averaged credit of the key points, 0-1
+    breadth: float = 0.0  # share of key points fully covered, 0-1
+    contradicted: float = 0.0  # weight share of key points the answer contradicts, 0-1
+    substantive_words: int = 0  # content words in sentences that match some key point
+    total_words: int = 0  # content words in the whole (instruction-free) thread
+    practical_terms: int = 0  # distinct practice words in substantive sentences
+    substantive_share: float = 0.0  # share of sentences that are substantive
+    flags: list[str] = field(default_factory=list)
+
+    @property
+    def scorable(self) -> bool:
+        return not {"empty_answer", "no_answer"} & set(self.flags)
+
+
+def _restates(sentences: list[Sentence], prompt_stems: frozenset[str]) -> bool:
+    words = [t.stem for s in sentences for t in s.content]
+    if not words:
+        return False
+    new = {w for w in words if w not in prompt_stems}
+    return sum(w in prompt_stems for w in words) / len(words) >= RESTATE_SHARE and len(new) <= RESTATE_MAX_NEW_WORDS
+
+
+def assess(request: GradingRequest) -> Assessment:
+    """Match every key point against every answer of the thread and summarise what was found."""
+    profile = question_profile(request.question)
+    result = Assessment()
+    answers = request.answers
+    if all(not a.strip() for a in answers):
+        result.flags.append("empty_answer")
+    elif all(is_non_answer(a) for a in answers):
+        result.flags.append("no_answer")
+    if not result.scorable:
+        result.matches = [(p, PointMatch(0.0, False)) for p in profile.points]
+        return result
+
+    per_answer: list[tuple[Sentence, ...]] = []
+    echoes: list[frozenset[str]] = []
+    for exchange in request.thread:
+        sentences, removed = strip_instructions(split_sentences(exchange.answer))
+        if removed and "instructions_ignored" not in result.flags:
+            result.flags.append("instructions_ignored")
+        per_answer.append(() if is_non_answer(exchange.answer) else sentences)
+        # Words of a follow-up probe are discounted in the answer to that probe, like the question's.
+        echoes.append(frozenset(content_stems(exchange.prompt)) - profile.prompt_stems)
+
+    result.matches = [(p, match_point(p, per_answer, echoes)) for p in profile.points]
+    total_weight = sum(p.key_point.weight for p in profile.points) or 1
+    result.coverage = sum(p.key_point.weight * m.credit for p, m in result.matches) / total_weight
+    result.contradicted = sum(p.key_point.weight for p, m in result.matches if m.contradicted) / total_weight
+    result.breadth = sum(m.credit >= 1.0 for _, m in result.matches) / max(1, len(result.matches))
+
+    every_sentence = [s for sentences in per_answer for s in sentences]
+    matched_stems = frozenset().union(*(m.matched_stems for _, m in result.matches))
+    substantive = [s for s in every_sentence if any(t.stem in matched_stems for t in s.content)]
+    result.total_words = sum(len(s.content) for s in every_sentence)
+    result.substantive_words = sum(len(s.content) for s in substantive)
+    result.substantive_share = len(substantive) / len(every_sentence) if every_sentence else 0.0
+    result.practical_terms = len({t.stem for s in substantive for t in s.content} & _PRACTICAL_STEMS)
+    if _restates(every_sentence, profile.prompt_stems | frozenset().union(*echoes)):
+        result.flags.append("restates_question")
+    if result.contradicted:
+        result.flags.append("contradicts_key_point")
+    return result

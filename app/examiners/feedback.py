@@ -1,0 +1,81 @@
+"""Written feedback and the follow-up question of an offline grade.
+
+Feedback names what the candidate got right (in the rubric's words of the points they made) and
+how much is missing, pointing at the area of the biggest gap by a few of its terms - it never pastes
+the model answer or a missed point's full text.
+"""
+
+from __future__ import annotations
+
+from app.bank.schema import KeyPoint
+from app.examiners.assessment import Assessment
+from app.examiners.text import tokenize
+
+_MAX_NAMED = 3
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _area(point: KeyPoint, known: frozenset[str]) -> str:
+    """A few words of the point (source spelling) that the candidate did not use, naming its area."""
+    words: list[str] = []
+    for token in tokenize(point.text):
+        if token.is_stop or token.stem in known:
+            continue
+        word = point.text[token.start : token.end]
+        if word.lower() not in (w.lower() for w in words):
+            words.append(word)
+        if len(words) == 3:
+            break
+    return " / ".join(words) or _short(point.text, 40)
+
+
+def missed_points(a: Assessment) -> list[KeyPoint]:
+    """Key points not fully covered, heaviest first (stable in rubric order within a weight)."""
+    missed = [p.key_point for p, m in a.matches if m.credit < 1.0]
+    return sorted(missed, key=lambda kp: -kp.weight)
+
+
+def follow_up(a: Assessment, answered_stems: frozenset[str]) -> tuple[str | None, str | None]:
+    """(question, key point id) aimed at the heaviest missed point; (None, None) if none matters."""
+    missed = [kp for kp in missed_points(a) if kp.weight >= 2]
+    if not missed:
+        return None, None
+    point = missed[0]
+    if point.probe:
+        return point.probe, point.id
+    return f"Could you say more about {_area(point, answered_stems)}? How does it bear on your answer?", point.id
+
+
+def write_feedback(a: Assessment, answered_stems: frozenset[str]) -> str:
+    """Two or three plain sentences: what was good, what was missing, and any flags worth saying."""
+    if "empty_answer" in a.flags:
+        return "No answer was given, so nothing could be credited."
+    if "no_answer" in a.flags:
+        return "You said you did not know; nothing could be credited. Try reasoning out loud next time."
+    parts: list[str] = []
+    covered = [p.key_point for p, m in a.matches if m.credit >= 1.0]
+    if covered:
+        named = "; ".join(_short(kp.text) for kp in covered[:_MAX_NAMED])
+        more = f" and {len(covered) - _MAX_NAMED} more" if len(covered) > _MAX_NAMED else ""
+        parts.append(f"Good: you covered {named}{more}.")
+    elif a.coverage > 0:
+        parts.append("You touched on some relevant ideas but did not make any key point fully.")
+    else:
+        parts.append("The answer did not address the key points of the question.")
+    missed = missed_points(a)
+    if missed:
+        parts.append(
+            f"Missing {len(missed)} of {len(a.matches)} key points; the most important gap concerns "
+            f"{_area(missed[0], answered_stems)}."
+        )
+    if "restates_question" in a.flags:
+        parts.append("Most of the answer repeats the question - explain instead of restating.")
+    if "contradicts_key_point" in a.flags:
+        parts.append("Part of the answer states the opposite of a key fact; check that claim.")
+    if "instructions_ignored" in a.flags:
+        parts.append("Text addressed to the grader was ignored.")
+    return " ".join(parts)

@@ -1,0 +1,53 @@
+"""The offline examiner: a deterministic, rubric-based grader used when no LLM is configured.
+
+It matches the question's weighted key points against the sentences of the candidate's thread
+(stems, synonyms, word order free, negation aware), then maps coverage onto the topic's criteria.
+Grading one answer takes well under a millisecond once a question's data has been precomputed.
+"""
+
+from __future__ import annotations
+
+from app.examiners.assessment import Assessment, assess
+from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, weighted_overall
+from app.examiners.feedback import follow_up, missed_points, write_feedback
+from app.examiners.scoring import continuous_score, criterion_scores
+from app.examiners.text import content_stems
+
+
+class OfflineExaminer(Examiner):
+    """Grades by key-point coverage; never raises for any candidate text."""
+
+    name = "offline"
+
+    async def grade_answer(self, request: GradingRequest) -> Grade:
+        return self.grade(request)
+
+    def grade(self, request: GradingRequest) -> Grade:
+        """Grade the question's whole thread (points made in any answer count)."""
+        return self.grade_assessment(request, assess(request))
+
+    def score(self, request: GradingRequest) -> float:
+        """Continuous 0-1 quality estimate of the thread (no rounding to criterion levels)."""
+        return continuous_score(assess(request))
+
+    def grade_assessment(self, request: GradingRequest, a: Assessment) -> Grade:
+        scores = criterion_scores(a, [c.id for c in request.topic.criteria])
+        answered = frozenset(s for answer in request.answers for s in content_stems(answer))
+        question, point_id = follow_up(a, answered)
+        covered = [
+            CoveredPoint(key_point_id=p.key_point.id, text=p.key_point.text, quote=m.quote)
+            for p, m in a.matches
+            if m.credit >= 1.0 and m.quote
+        ]
+        missed = [MissedPoint(key_point_id=kp.id, text=kp.text, weight=kp.weight) for kp in missed_points(a)]
+        return Grade(
+            scores=scores,
+            overall=weighted_overall(request.topic, scores),
+            covered=covered,
+            missed=missed,
+            feedback=write_feedback(a, answered),
+            follow_up=question,
+            follow_up_point=point_id,
+            examiner=self.name,
+            flags=list(a.flags),
+        )

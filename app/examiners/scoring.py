@@ -1,0 +1,93 @@
+"""Turning an assessment into 0-5 criterion scores.
+
+Criterion ids differ between topics, so each criterion is mapped by what its id says: "correct..."
+leans on weighted coverage minus contradictions, "depth" on breadth and substantive length,
+"practical" on practice vocabulary plus coverage, "clarity" on structure and length sanity. Any
+other id falls back to coverage. Every criterion is capped by how relevant the answer is, so an
+off-topic but well-written answer still scores 0.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.examiners.assessment import Assessment
+
+# Weighted coverage at which correctness reaches 5: paraphrases rarely hit every word of a rubric.
+FULL_COVERAGE = 0.8
+# Content words of substance at which length stops adding depth.
+DEPTH_WORDS = 45
+# Below this coverage nothing in the answer is treated as relevant.
+RELEVANCE_FLOOR = 0.05
+
+
+def _level(value: float) -> int:
+    return max(0, min(5, int(value * 5 + 0.5)))
+
+
+def _coverage_level(a: Assessment) -> float:
+    return min(1.0, a.coverage / FULL_COVERAGE)
+
+
+def correctness(a: Assessment) -> int:
+    return _level(max(0.0, _coverage_level(a) - 0.6 * a.contradicted))
+
+
+def depth(a: Assessment) -> int:
+    breadth = min(1.0, a.breadth / FULL_COVERAGE)
+    length = min(1.0, a.substantive_words / DEPTH_WORDS)
+    return _level(0.55 * breadth + 0.25 * _coverage_level(a) + 0.2 * length * _coverage_level(a))
+
+
+def practical(a: Assessment) -> int:
+    vocabulary = min(1.0, a.practical_terms / 3)
+    return _level(0.7 * _coverage_level(a) + 0.3 * vocabulary * min(1.0, 2 * _coverage_level(a)))
+
+
+def clarity(a: Assessment) -> int:
+    if a.substantive_words == 0:
+        return 0
+    level = 3
+    if a.substantive_share >= 0.6 and a.substantive_words >= 8:
+        level += 1
+    if a.substantive_share >= 0.8 and _coverage_level(a) >= 0.6:
+        level += 1
+    if a.total_words > 250 or a.substantive_share < 0.3:
+        level -= 1  # rambling or mostly off the point
+    # Clarity without content is not worth much: never more than two levels above correctness.
+    return max(0, min(level, correctness(a) + 2))
+
+
+def _criterion_rule(criterion_id: str) -> Callable[[Assessment], int]:
+    rules: list[tuple[str, Callable[[Assessment], int]]] = [
+        ("correct", correctness),
+        ("accura", correctness),
+        ("depth", depth),
+        ("complete", depth),
+        ("practic", practical),
+        ("applied", practical),
+        ("clarity", clarity),
+        ("communicat", clarity),
+    ]
+    for marker, rule in rules:
+        if marker in criterion_id:
+            return rule
+    return lambda a: _level(_coverage_level(a))
+
+
+def criterion_scores(a: Assessment, criterion_ids: list[str]) -> dict[str, int]:
+    """Score every criterion 0-5; non-answers and off-topic answers get 0, restatements at most 1."""
+    if not a.scorable or a.coverage < RELEVANCE_FLOOR:
+        return {cid: 0 for cid in criterion_ids}
+    scores = {cid: _criterion_rule(cid)(a) for cid in criterion_ids}
+    if "restates_question" in a.flags:
+        scores = {cid: min(1, s) for cid, s in scores.items()}
+    return scores
+
+
+def continuous_score(a: Assessment) -> float:
+    """A 0-1 estimate of answer quality without the rounding of criterion levels (used by `viva eval`)."""
+    if not a.scorable:
+        return 0.0
+    value = max(0.0, _coverage_level(a) - 0.6 * a.contradicted)
+    return min(1.0, value) * (0.2 if "restates_question" in a.flags else 1.0)
