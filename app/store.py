@@ -28,7 +28,7 @@ class InterviewStore:
         self.engine = engine
 
     def create(self, interview: InterviewRow, first_turn: TurnRow | None) -> None:
-        with Session(self.engine) as session:
+        with Session(self.engine, expire_on_commit=False) as session:
             session.add(interview)
             session.flush()  # the interview row must exist before its turn (foreign key)
             if first_turn is not None:
@@ -72,7 +72,7 @@ class InterviewStore:
         completion tokens).
         """
         now = utcnow()
-        with Session(self.engine) as session:
+        with Session(self.engine, expire_on_commit=False) as session:
             values: dict[str, Any] = {
                 "state": state,
                 "status": status,

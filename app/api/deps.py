@@ -1,0 +1,36 @@
+"""Dependencies for route handlers, as ``Annotated`` aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from app.bank.loader import QuestionBank
+from app.config import Settings
+from app.service import InterviewService
+
+_bearer = HTTPBearer(auto_error=False, description="The interview's token, from POST /api/interviews")
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_service(request: Request) -> InterviewService:
+    return request.app.state.service
+
+
+def get_bank(request: Request) -> QuestionBank:
+    return request.app.state.service.bank
+
+
+def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> str | None:
+    return credentials.credentials if credentials else None
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ServiceDep = Annotated[InterviewService, Depends(get_service)]
+BankDep = Annotated[QuestionBank, Depends(get_bank)]
+TokenDep = Annotated[str | None, Depends(get_token)]

@@ -1,0 +1,111 @@
+"""The interview API: create, answer (plain or streamed), skip, finish, read, transcripts."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter
+from fastapi.responses import PlainTextResponse
+from pydantic import BaseModel, Field
+from sse_starlette.sse import EventSourceResponse
+
+from app.api.deps import ServiceDep, TokenDep
+from app.api.errors import error_body
+from app.engine.plan import InterviewOptions
+from app.errors import VivaError
+from app.transcript.markdown import render_markdown
+from app.transcript.model import Transcript
+from app.views import CreatedInterview, InterviewView, TurnReply
+
+router = APIRouter(prefix="/api/interviews", tags=["interviews"])
+
+# Background tasks are kept referenced so a client that disconnects mid-stream cannot cancel the
+# grading and storing of its answer.
+_in_flight: set[asyncio.Task[TurnReply]] = set()
+
+
+class AnswerIn(BaseModel):
+    text: str = Field(description="The candidate's answer (size limit: VIVA_MAX_ANSWER_CHARS, default 8000)")
+
+
+@router.post("", status_code=201)
+async def create_interview(options: InterviewOptions, service: ServiceDep) -> CreatedInterview:
+    """Start an interview; the reply carries its secret token and the first question."""
+    return await service.create(options)
+
+
+@router.get("/{interview_id}")
+async def get_interview(interview_id: str, service: ServiceDep, token: TokenDep) -> InterviewView:
+    """State, progress and the question awaiting an answer."""
+    return await service.view(interview_id, token)
+
+
+@router.post("/{interview_id}/answers")
+async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> TurnReply:
+    """Answer the current question or follow-up; returns the interviewer's reply."""
+    return await service.answer(interview_id, token, body.text)
+
+
+@router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse)
+async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> EventSourceResponse:
+    """Like POST /answers, as Server-Sent Events: ``delta`` chunks of the reply, then ``reply`` or ``error``."""
+    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+
+    async def on_chunk(text: str) -> None:
+        await queue.put(("delta", json.dumps({"text": text})))
+
+    async def work() -> TurnReply:
+        try:
+            reply = await service.answer(interview_id, token, body.text, on_chunk=on_chunk)
+            await queue.put(("reply", reply.model_dump_json()))
+            return reply
+        except VivaError as exc:
+            await queue.put(("error", json.dumps(error_body(exc.code, exc.message, exc.hint, status=exc.status_code))))
+            raise
+        except Exception:
+            await queue.put(("error", json.dumps(error_body("internal_error", "the reply failed; your answer is stored", status=500))))
+            raise
+
+    task = asyncio.create_task(work())
+    _in_flight.add(task)
+    task.add_done_callback(lambda t: (_in_flight.discard(t), t.cancelled() or t.exception()))
+
+    async def events() -> AsyncIterator[dict[str, str]]:
+        while True:
+            kind, data = await queue.get()
+            yield {"event": kind, "data": data}
+            if kind in ("reply", "error"):
+                return
+
+    return EventSourceResponse(events(), ping=10)
+
+
+@router.post("/{interview_id}/skip")
+async def skip(interview_id: str, service: ServiceDep, token: TokenDep) -> TurnReply:
+    """Skip the current question or follow-up (a skipped question scores 0)."""
+    return await service.skip(interview_id, token)
+
+
+@router.post("/{interview_id}/finish")
+async def finish(interview_id: str, service: ServiceDep, token: TokenDep) -> TurnReply:
+    """End the interview now; questions not reached are left out of the scores."""
+    return await service.finish(interview_id, token)
+
+
+@router.get("/{interview_id}/transcript.json")
+async def transcript_json(interview_id: str, service: ServiceDep, token: TokenDep) -> Transcript:
+    """The scored transcript as JSON."""
+    return await service.transcript(interview_id, token)
+
+
+@router.get("/{interview_id}/transcript.md", response_class=PlainTextResponse)
+async def transcript_markdown(interview_id: str, service: ServiceDep, token: TokenDep) -> PlainTextResponse:
+    """The scored transcript as Markdown."""
+    transcript = await service.transcript(interview_id, token)
+    return PlainTextResponse(
+        render_markdown(transcript),
+        media_type="text/markdown; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="viva-{interview_id[:8]}.md"'},
+    )

@@ -1,0 +1,84 @@
+"""The ``viva`` command: serve, rubrics check, eval, doctor, export, regrade."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from app.config import Settings
+from app.errors import VivaError
+
+Command = Callable[[argparse.Namespace], int]
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    uvicorn.run(
+        "app.main:app_from_env", factory=True, host=args.host, port=args.port, reload=args.reload,
+        log_level=Settings().log_level.lower(), proxy_headers=False,
+    )
+    return 0
+
+
+def cmd_rubrics_check(args: argparse.Namespace) -> int:
+    from app.bank.loader import load_bank
+
+    directory = Path(args.dir) if args.dir else Settings().rubrics_dir
+    bank = load_bank(directory)
+    total_q = total_kp = 0
+    for topic in bank.topics.values():
+        kps = sum(len(q.key_points) for q in topic.questions)
+        levels = {d: sum(1 for q in topic.questions if q.difficulty == d) for d in (1, 2, 3)}
+        print(f"{topic.id:<24} {len(topic.questions):>3} questions  {kps:>3} key points  "
+              f"difficulty 1/2/3: {levels[1]}/{levels[2]}/{levels[3]}  criteria: {', '.join(c.id for c in topic.criteria)}")
+        total_q += len(topic.questions)
+        total_kp += kps
+    print(f"OK: {len(bank.topics)} topics, {total_q} questions, {total_kp} key points in {directory}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from app.evaluation import format_report, run_eval
+
+    report = run_eval(Path(args.file))
+    print(report.model_dump_json(indent=2) if args.json else format_report(report))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="viva", description="Viva: mock interviews for deep-learning jobs")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve the web app and API")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    serve.set_defaults(func=cmd_serve)
+
+    rubrics = sub.add_parser("rubrics", help="question bank tools")
+    rubrics_sub = rubrics.add_subparsers(dest="rubrics_command", required=True)
+    check = rubrics_sub.add_parser("check", help="validate every topic file and print counts")
+    check.add_argument("--dir", help="rubric folder (default: VIVA_RUBRICS_DIR or ./rubrics)")
+    check.set_defaults(func=cmd_rubrics_check)
+
+    ev = sub.add_parser("eval", help="measure offline grading against human grades (JSONL)")
+    ev.add_argument("file", help="rows with question, reference, answer, score[, max_score]")
+    ev.add_argument("--json", action="store_true", help="print one JSON object")
+    ev.set_defaults(func=cmd_eval)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except VivaError as exc:
+        print(f"error: {exc.message}" + (f"\nhint: {exc.hint}" if exc.hint else ""), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

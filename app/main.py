@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.api import errors
+from app.api.routes import interviews, topics
+from app.bank.loader import load_bank
+from app.config import Settings
+from app.db import make_engine
+from app.examiners.factory import build_examiner_and_interviewer, offline_examiner
+from app.service import InterviewService
+from app.store import InterviewStore
+from app.transcript.build import viva_version
+
+log = logging.getLogger("viva")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the app from settings; nothing is read or connected at import time."""
+    settings = settings or Settings()
+    bank = load_bank(settings.rubrics_dir)
+    engine = make_engine(settings.database_url)
+    examiner, interviewer = build_examiner_and_interviewer(settings)
+    service = InterviewService(settings, bank, InterviewStore(engine), examiner, offline_examiner(), interviewer)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        recovered = await service.recover()
+        if recovered:
+            log.info("recovered %d interview(s) left mid-grading", recovered)
+        yield
+        engine.dispose()
+
+    app = FastAPI(
+        title="Viva",
+        version=viva_version(),
+        description="Mock interviews for deep-learning and AI jobs, graded against written rubrics.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.service = service
+    errors.install(app)
+    app.include_router(topics.router)
+    app.include_router(interviews.router)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """Entry point for ``uvicorn --factory app.main:app_from_env`` (used by ``viva serve``)."""
+    return create_app(Settings())

@@ -1,0 +1,45 @@
+"""Shared fixtures: the real app in-process over httpx's ASGI transport, on a fresh SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE_RUBRICS = Path(__file__).parent / "data" / "rubrics"
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Offline settings on a throwaway database, using the small fixture question bank."""
+    return Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'viva.db'}",
+        rubrics_dir=FIXTURE_RUBRICS,
+        llm_base_url=None,
+        llm_api_key=None,
+    )
+
+
+@pytest.fixture
+async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    app = create_app(settings)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://viva.test") as c:
+            yield c
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
