@@ -68,6 +68,8 @@ class GradingRequest(BaseModel):
     topic: Topic
     question: Question
     thread: list[Exchange] = Field(min_length=1, description="First the question, then follow-ups")
+    tokens_used_so_far: int = Field(default=0, ge=0, description="LLM tokens this interview has used so far")
+    token_budget: int | None = Field(default=None, ge=0, description="LLM tokens per interview; then offline")
 
     @property
     def answers(self) -> list[str]:
