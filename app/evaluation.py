@@ -14,7 +14,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -68,18 +67,25 @@ def _slug(text: str) -> str:
     return "q-" + (slug or hashlib.sha1(text.encode()).hexdigest()[:10])
 
 
-@lru_cache(maxsize=512)
-def reference_topic(prompt: str, reference: str) -> Topic:
-    """A one-question topic whose key points are derived from the reference answer."""
+def reference_question(prompt: str, reference: str) -> Question:
+    """A question whose key points are derived from the reference answer (the reference-only path)."""
     points = derive_key_points(reference, limit=REFERENCE_POINT_LIMIT)
-    question = Question(id=_slug(prompt), prompt=prompt, model_answer=reference, key_points=points)
-    return Topic(id="eval", title="eval", summary="eval", probes="eval", questions=(question,))
+    digest = hashlib.sha1((prompt + "\0" + reference).encode()).hexdigest()[:8]
+    return Question(id=f"{_slug(prompt)}-{digest}", prompt=prompt, model_answer=reference, key_points=points)
 
 
-def predict(examiner: OfflineExaminer, prompt: str, reference: str, answer: str) -> float:
+def reference_topic(pairs: list[tuple[str, str]]) -> Topic:
+    """One topic holding every distinct (prompt, reference) of the file.
+
+    Grouping them matters: the examiner weighs words by how rare they are across a topic's questions.
+    """
+    questions = tuple(reference_question(p, r) for p, r in dict.fromkeys(pairs))
+    return Topic(id="eval", title="eval", summary="eval", probes="eval", questions=questions)
+
+
+def predict(examiner: OfflineExaminer, topic: Topic, question: Question, answer: str) -> float:
     """The examiner's 0-1 score for one answer on the reference-only path."""
-    topic = reference_topic(prompt, reference)
-    request = GradingRequest(topic=topic, question=topic.questions[0], thread=[Exchange(prompt=prompt, answer=answer)])
+    request = GradingRequest(topic=topic, question=question, thread=[Exchange(prompt=question.prompt, answer=answer)])
     return examiner.score(request)
 
 
@@ -112,10 +118,14 @@ def _grouped(results: list[RowResult], key: str) -> dict[str, Agreement]:
 def run_eval(path: Path) -> EvalReport:
     """Grade every row of ``path`` and compare with the human scores."""
     examiner = OfflineExaminer()
+    rows = _read_rows(path)
+    topic = reference_topic([(row["question"], row["reference"]) for row in rows])
+    by_text = {(q.prompt, q.model_answer): q for q in topic.questions}
     results: list[RowResult] = []
-    for number, row in enumerate(_read_rows(path), start=1):
+    for number, row in enumerate(rows, start=1):
         max_score = float(row.get("max_score") or 1.0)
-        predicted = predict(examiner, row["question"], row["reference"], row["answer"])
+        question = by_text[(row["question"], row["reference"])]
+        predicted = predict(examiner, topic, question, row["answer"])
         results.append(
             RowResult(
                 id=str(row.get("id", number)),

@@ -87,10 +87,29 @@ class Topic(_Strict):
         raise KeyError(question_id)
 
 
-_SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
+# Sentence ends, line breaks, and list markers ("- ", "* ", "1.", "2)", "ii)") at the start of a line.
+_SENTENCE = re.compile(
+    r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+|\n\s*(?:[-*•●○▪→]+|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-z]\))?\s*"
+)
+# Long sentences are cut into clauses at semicolons and contrastive links, so each clause can be matched.
+_CLAUSE = re.compile(r"\s*;\s*|,\s+(?=whereas|while|but|which)\b")
+_LONG_SENTENCE_WORDS = 30
 
 
 def derive_key_points(model_answer: str, limit: int = 6) -> tuple[KeyPoint, ...]:
-    """Key points for a question that lists none: one per sentence of the model answer."""
-    sentences = [s.strip(" -*\t") for s in _SENTENCE.split(model_answer) if len(s.split()) >= 3]
-    return tuple(KeyPoint(id=f"point-{i + 1}", text=s, weight=2) for i, s in enumerate(sentences[:limit]))
+    """Key points for a question that lists none: one per sentence, list item or clause of a long sentence.
+
+    List items are kept even when short ("- Sequence number"), since a list of fields or names is
+    exactly what an answer is expected to reproduce; other fragments need three words.
+    """
+    items: list[str] = []
+    for raw in _SENTENCE.split("\n" + model_answer):
+        sentence = raw.strip(" -*\t•●○▪")
+        parts = _CLAUSE.split(sentence) if len(sentence.split()) > _LONG_SENTENCE_WORDS else [sentence]
+        for part in parts:
+            part = part.strip(" ,-*\t")
+            words = re.findall(r"\w+", part)
+            if len(words) >= 3 or (len(words) >= 1 and len(part) >= 3 and not part.endswith(":")):
+                if part not in items:
+                    items.append(part)
+    return tuple(KeyPoint(id=f"point-{i + 1}", text=s, weight=2) for i, s in enumerate(items[:limit]))

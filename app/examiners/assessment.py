@@ -11,7 +11,14 @@ from dataclasses import dataclass, field
 
 from app.examiners.base import GradingRequest
 from app.examiners.guards import is_non_answer, strip_instructions
-from app.examiners.matching import PointMatch, PointProfile, match_point, question_profile
+from app.examiners.matching import (
+    PointMatch,
+    PointProfile,
+    bigram_coverage,
+    match_point,
+    question_profile,
+    vocabulary_coverage,
+)
 from app.examiners.text import Sentence, content_stems, split_sentences, stem
 from app.examiners.vocabulary import PRACTICAL_WORDS
 
@@ -28,6 +35,8 @@ class Assessment:
     matches: list[tuple[PointProfile, PointMatch]] = field(default_factory=list)
     coverage: float = 0.0  # weight-averaged credit of the key points, 0-1
     breadth: float = 0.0  # share of key points fully covered, 0-1
+    vocabulary: float = 0.0  # IDF-weighted share of the model answer's words used anywhere, 0-1
+    bigrams: float = 0.0  # share of the model answer's word pairs used, 0-1
     contradicted: float = 0.0  # weight share of key points the answer contradicts, 0-1
     substantive_words: int = 0  # content words in sentences that match some key point
     total_words: int = 0  # content words in the whole (instruction-free) thread
@@ -50,7 +59,7 @@ def _restates(sentences: list[Sentence], prompt_stems: frozenset[str]) -> bool:
 
 def assess(request: GradingRequest) -> Assessment:
     """Match every key point against every answer of the thread and summarise what was found."""
-    profile = question_profile(request.question)
+    profile = question_profile(request.question, request.topic.questions)
     result = Assessment()
     answers = request.answers
     if all(not a.strip() for a in answers):
@@ -78,6 +87,11 @@ def assess(request: GradingRequest) -> Assessment:
     result.breadth = sum(m.credit >= 1.0 for _, m in result.matches) / max(1, len(result.matches))
 
     every_sentence = [s for sentences in per_answer for s in sentences]
+    # Only asserted words count towards vocabulary: "X is not convex" does not earn "convex".
+    stems = [t.stem for s in every_sentence for t in s.content]
+    asserted = {t.stem for s in every_sentence for t in s.content if not t.negated}
+    result.vocabulary = vocabulary_coverage(profile, asserted)
+    result.bigrams = bigram_coverage(profile, set(zip(stems, stems[1:])))
     matched_stems = frozenset().union(*(m.matched_stems for _, m in result.matches))
     substantive = [s for s in every_sentence if any(t.stem in matched_stems for t in s.content)]
     result.total_words = sum(len(s.content) for s in every_sentence)

@@ -11,7 +11,7 @@ import re
 from app.examiners.text import Sentence, normalize
 
 _NON_ANSWER = re.compile(
-    r"^(?:i\s*(?:do\s*n[o']?t|dont|don't)\s*know|idk|no\s*idea|not\s*sure|i\s*(?:have|got)\s*no\s*idea|"
+    r"^(?:(?:sorry|honestly|um+|hmm+|well|ok|okay|uh+)[\s,.!]*)*(?:i\s*(?:do\s*n[o']?t|dont|don't)\s*know|idk|no\s*idea|not\s*sure|i\s*(?:have|got)\s*no\s*idea|"
     r"pass|skip|no\s*submission|n/?a|none|nothing|no\s*answer|dunno|i\s*can'?not\s*answer|no\s*clue|"
     r"i'?m\s*not\s*sure|sorry|\?+|-+|\.+)(?:[\s,.!?]*(?:sorry|pass|skip|next|please)?)*[\s.!?]*$"
 )

@@ -19,6 +19,8 @@ from app.examiners.text import Sentence, Token, clause_span, tokenize
 
 # Weight of a stem that already occurs in the question prompt: saying it back earns little.
 PROMPT_WORD_WEIGHT = 0.15
+# Same idea for the whole-answer vocabulary measure (tuned on the SAF training split).
+VOCABULARY_PROMPT_WEIGHT = 0.1
 # Share of a phrasing's weight that must be found for a full cover, by phrasing length in stems.
 FULL_COVER_SHARE = {1: 1.0, 2: 1.0, 3: 0.66}
 LONG_PHRASING_SHARE = 0.55
@@ -55,6 +57,8 @@ class QuestionProfile:
     points: tuple[PointProfile, ...]
     prompt_stems: frozenset[str]
     stem_weights: dict[str, float]  # informativeness of every stem used by the key points
+    vocabulary: dict[str, float]  # model-answer stem -> weight (corpus IDF, prompt words discounted)
+    bigrams: frozenset[tuple[str, str]]  # adjacent content-stem pairs of the model answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,16 +105,52 @@ def _phrasing(text: str, weights: dict[str, float]) -> Phrasing | None:
     return Phrasing(stems, tuple(weights.get(s, 1.0) for s in stems), tuple(seen.values()), share)
 
 
+@lru_cache(maxsize=64)
+def corpus_frequencies(questions: tuple[Question, ...]) -> tuple[int, dict[str, int]]:
+    """(number of questions, stem -> number of questions whose prompt or model answer use it)."""
+    freq: Counter[str] = Counter()
+    for q in questions:
+        freq.update({t.stem for t in _content(tokenize(q.prompt + "\n" + q.model_answer))})
+    return len(questions), dict(freq)
+
+
+def _vocabulary(question: Question, prompt_stems: frozenset[str], corpus: tuple[Question, ...]) -> dict[str, float]:
+    """Weight of each model-answer stem: rarer across the topic's questions = more telling.
+
+    A stem every question uses ("network", "model") says little about this answer's content.
+    """
+    n_docs, freq = corpus_frequencies(corpus)
+    vocabulary: dict[str, float] = {}
+    for token in _content(tokenize(question.model_answer + "\n" + "\n".join(kp.text for kp in question.key_points))):
+        idf = math.log(1 + max(n_docs, 1) / max(1, freq.get(token.stem, 0)))
+        vocabulary[token.stem] = idf * (VOCABULARY_PROMPT_WEIGHT if token.stem in prompt_stems else 1.0)
+    return vocabulary
+
+
 @lru_cache(maxsize=2048)
-def question_profile(question: Question) -> QuestionProfile:
-    """Precompute stems and weights for a (frozen, hashable) question."""
+def question_profile(question: Question, corpus: tuple[Question, ...] = ()) -> QuestionProfile:
+    """Precompute stems and weights for a (frozen, hashable) question within its topic's questions."""
     prompt_stems = frozenset(t.stem for t in _content(tokenize(question.prompt)))
     weights = _stem_weights(question, prompt_stems)
     points = []
     for kp in question.key_points:
         phrasings = [p for p in (_phrasing(x, weights) for x in (kp.text, *kp.phrasings)) if p]
         points.append(PointProfile(kp, tuple(phrasings)))
-    return QuestionProfile(tuple(points), prompt_stems, weights)
+    answer_stems = [t.stem for t in _content(tokenize(question.model_answer))]
+    bigrams = frozenset(zip(answer_stems, answer_stems[1:]))
+    vocabulary = _vocabulary(question, prompt_stems, corpus or (question,))
+    return QuestionProfile(tuple(points), prompt_stems, weights, vocabulary, bigrams)
+
+
+def vocabulary_coverage(profile: QuestionProfile, stems: set[str]) -> float:
+    """Weighted share of the model answer's vocabulary found anywhere in the answers (order-free)."""
+    total = sum(profile.vocabulary.values())
+    return sum(w for s, w in profile.vocabulary.items() if s in stems) / total if total else 0.0
+
+
+def bigram_coverage(profile: QuestionProfile, bigrams: set[tuple[str, str]]) -> float:
+    """Share of the model answer's adjacent stem pairs that the answers also use."""
+    return len(profile.bigrams & bigrams) / len(profile.bigrams) if profile.bigrams else 0.0
 
 
 def _score_sentence(phrasing: Phrasing, sentence: Sentence, echo: frozenset[str]) -> tuple[float, bool, list[Token]]:

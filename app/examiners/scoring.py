@@ -13,8 +13,12 @@ from collections.abc import Callable
 
 from app.examiners.assessment import Assessment
 
-# Weighted coverage at which correctness reaches 5: paraphrases rarely hit every word of a rubric.
-FULL_COVERAGE = 0.8
+# Blended coverage (see _coverage_level) at which correctness reaches 5: answers rarely reuse more than
+# a third of a model answer's vocabulary. Tuned on the SAF training split for agreement (QWK).
+FULL_COVERAGE = 0.3
+# Share of key-point coverage in the coverage blend, and weight of word pairs within the rest.
+KEY_POINT_SHARE = 0.2
+BIGRAM_SHARE = 0.3
 # Content words of substance at which length stops adding depth.
 DEPTH_WORDS = 45
 # Below this coverage nothing in the answer is treated as relevant.
@@ -26,7 +30,13 @@ def _level(value: float) -> int:
 
 
 def _coverage_level(a: Assessment) -> float:
-    return min(1.0, a.coverage / FULL_COVERAGE)
+    """0-1: key-point coverage blended with whole-answer vocabulary and word-pair coverage.
+
+    Key points decide most of it; the vocabulary terms give partial credit for paraphrases spread
+    over several sentences. Weights were tuned on the SAF training split (see `viva eval`).
+    """
+    blend = KEY_POINT_SHARE * a.coverage + (1 - KEY_POINT_SHARE) * (a.vocabulary + BIGRAM_SHARE * a.bigrams)
+    return min(1.0, blend / FULL_COVERAGE)
 
 
 def correctness(a: Assessment) -> int:
