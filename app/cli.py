@@ -48,6 +48,16 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_doctor(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from app.llm.doctor import format_doctor, run_doctor
+
+    report = asyncio.run(run_doctor(Settings()))
+    print(format_doctor(report))
+    return 0 if report.ok else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: mock interviews for deep-learning jobs")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", help="rows with question, reference, answer, score[, max_score]")
     ev.add_argument("--json", action="store_true", help="print one JSON object")
     ev.set_defaults(func=cmd_eval)
+
+    doctor = sub.add_parser("doctor", help="check the LLM endpoint: reachable, model listed, structured-output mode")
+    doctor.set_defaults(func=cmd_doctor)
     return parser
 
 
