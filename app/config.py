@@ -37,8 +37,18 @@ class Settings(BaseSettings):
 
     # Limits
     max_answer_chars: int = Field(default=8000, ge=100)
-    rate_limit_answers_per_minute: int = Field(default=30, ge=1)
-    rate_limit_interviews_per_minute: int = Field(default=10, ge=1)
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024, description="Largest request body accepted (413 above)")
+    rate_limit_enabled: bool = True
+    rate_limit_answers_per_minute: int = Field(default=30, ge=1, description="Per interview (answers, skips, finish)")
+    rate_limit_client_answers_per_minute: int = Field(default=120, ge=1, description="Per client address")
+    rate_limit_interviews_per_minute: int = Field(default=10, ge=1, description="New interviews per client address")
+    rate_limit_storage_url: str = Field(
+        default="memory://",
+        description="Where rate-limit counters live: memory:// (one process) or redis://host:6379 (shared)",
+    )
+
+    # Test hook, for the crash-recovery test and demos: every grading waits this long first. Keep 0.
+    grading_delay: float = Field(default=0.0, ge=0, le=600)
 
     log_level: str = "INFO"
 

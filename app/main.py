@@ -8,12 +8,15 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from app.api import errors
+from app.api import errors, middleware
+from app.api.ratelimit import RateLimits
 from app.api.routes import interviews, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine
+from app.examiners.delayed import DelayedExaminer
 from app.examiners.factory import build_examiner_and_interviewer, offline_examiner
+from app.logs import configure_logging
 from app.service import InterviewService
 from app.store import InterviewStore
 from app.transcript.build import viva_version
@@ -27,6 +30,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     bank = load_bank(settings.rubrics_dir)
     engine = make_engine(settings.database_url)
     examiner, interviewer = build_examiner_and_interviewer(settings)
+    if settings.grading_delay:  # test hook (see Settings.grading_delay)
+        examiner = DelayedExaminer(examiner, settings.grading_delay)
     service = InterviewService(settings, bank, InterviewStore(engine), examiner, offline_examiner(), interviewer)
 
     @asynccontextmanager
@@ -45,7 +50,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.rate_limits = RateLimits(settings)
     errors.install(app)
+    middleware.install(app, settings.max_body_bytes)
     app.include_router(topics.router)
     app.include_router(interviews.router)
     return app
@@ -53,4 +60,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
 def app_from_env() -> FastAPI:
     """Entry point for ``uvicorn --factory app.main:app_from_env`` (used by ``viva serve``)."""
-    return create_app(Settings())
+    settings = Settings()
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else None
+    configure_logging(settings.log_level, secrets=[key] if key else None)
+    return create_app(settings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -39,6 +40,10 @@ from app.views import CreatedInterview, CurrentPrompt, InterviewView, TurnReply,
 log = logging.getLogger("viva.service")
 
 OnChunk = Callable[[str], Awaitable[None]]
+
+# Interview ids are secrets.token_urlsafe(16); anything else cannot exist and never reaches the database
+# (PostgreSQL refuses NUL characters in text, which would be a 500).
+_ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def hash_token(token: str) -> str:
@@ -136,7 +141,7 @@ class InterviewService:
 
     async def history(self, credentials: dict[str, str]) -> list[InterviewView]:
         """Interviews whose id and token both match (the browser keeps the pairs)."""
-        rows = await to_thread.run_sync(self.store.get_many, list(credentials))
+        rows = await to_thread.run_sync(self.store.get_many, [i for i in credentials if _ID_SHAPE.match(i)])
         return [self._view(r, []) for r in rows if _token_matches(r, credentials.get(r.id))]
 
     async def recover(self) -> int:
@@ -267,7 +272,7 @@ class InterviewService:
     async def _load(self, interview_id: str, token: str | None) -> tuple[InterviewRow, InterviewPlan, InterviewState, list[TurnRow]]:
         if not token:
             raise Unauthorized("this interview needs its token", hint="send 'Authorization: Bearer <token>'")
-        row = await to_thread.run_sync(self.store.get, interview_id)
+        row = await to_thread.run_sync(self.store.get, interview_id) if _ID_SHAPE.match(interview_id) else None
         if row is None or not _token_matches(row, token):
             raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
         if row.status == Status.GRADING.value:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from app.api.ratelimit import RateLimits
 from app.bank.loader import QuestionBank
 from app.config import Settings
 from app.service import InterviewService
@@ -34,3 +35,20 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[InterviewService, Depends(get_service)]
 BankDep = Annotated[QuestionBank, Depends(get_bank)]
 TokenDep = Annotated[str | None, Depends(get_token)]
+
+
+def client_address(request: Request) -> str:
+    """The peer address (behind a proxy, run uvicorn with --proxy-headers so this is the real client)."""
+    return request.client.host if request.client else "unknown"
+
+
+async def limit_answers(request: Request, interview_id: str, token: TokenDep) -> None:
+    """Rate limit for answers, skips and finishes: per interview (and token) and per client address."""
+    limits: RateLimits = request.app.state.rate_limits
+    await limits.answer(interview_id, token, client_address(request))
+
+
+async def limit_creation(request: Request) -> None:
+    """Rate limit for new interviews, per client address."""
+    limits: RateLimits = request.app.state.rate_limits
+    await limits.create(client_address(request))

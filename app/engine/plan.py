@@ -7,6 +7,7 @@ decided by the state machine (adaptive difficulty picks by level), so the plan i
 from __future__ import annotations
 
 import random
+import unicodedata
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -49,6 +50,15 @@ class InterviewOptions(BaseModel):
     @classmethod
     def _no_duplicates(cls, topics: list[str]) -> list[str]:
         return list(dict.fromkeys(topics))
+
+    @field_validator("candidate_name")
+    @classmethod
+    def _clean_name(cls, name: str | None) -> str | None:
+        """NFC, no control or invisible formatting characters, single spaces; blank means none."""
+        if name is None:
+            return None
+        kept = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
+        return " ".join(kept.split()) or None
 
 
 class QuestionRef(BaseModel):

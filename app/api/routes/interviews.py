@@ -6,12 +6,12 @@ import asyncio
 import json
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from app.api.deps import ServiceDep, TokenDep
+from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation
 from app.api.errors import error_body
 from app.engine.plan import InterviewOptions
 from app.errors import VivaError
@@ -30,7 +30,7 @@ class AnswerIn(BaseModel):
     text: str = Field(description="The candidate's answer (size limit: VIVA_MAX_ANSWER_CHARS, default 8000)")
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, dependencies=[Depends(limit_creation)])
 async def create_interview(options: InterviewOptions, service: ServiceDep) -> CreatedInterview:
     """Start an interview; the reply carries its secret token and the first question."""
     return await service.create(options)
@@ -42,13 +42,13 @@ async def get_interview(interview_id: str, service: ServiceDep, token: TokenDep)
     return await service.view(interview_id, token)
 
 
-@router.post("/{interview_id}/answers")
+@router.post("/{interview_id}/answers", dependencies=[Depends(limit_answers)])
 async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> TurnReply:
     """Answer the current question or follow-up; returns the interviewer's reply."""
     return await service.answer(interview_id, token, body.text)
 
 
-@router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse)
+@router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse, dependencies=[Depends(limit_answers)])
 async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> EventSourceResponse:
     """Like POST /answers, as Server-Sent Events: ``delta`` chunks of the reply, then ``reply`` or ``error``."""
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
@@ -82,13 +82,13 @@ async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep
     return EventSourceResponse(events(), ping=10)
 
 
-@router.post("/{interview_id}/skip")
+@router.post("/{interview_id}/skip", dependencies=[Depends(limit_answers)])
 async def skip(interview_id: str, service: ServiceDep, token: TokenDep) -> TurnReply:
     """Skip the current question or follow-up (a skipped question scores 0)."""
     return await service.skip(interview_id, token)
 
 
-@router.post("/{interview_id}/finish")
+@router.post("/{interview_id}/finish", dependencies=[Depends(limit_answers)])
 async def finish(interview_id: str, service: ServiceDep, token: TokenDep) -> TurnReply:
     """End the interview now; questions not reached are left out of the scores."""
     return await service.finish(interview_id, token)
