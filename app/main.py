@@ -10,7 +10,7 @@ from fastapi import FastAPI
 
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import interviews, topics
+from app.api.routes import interviews, pages, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine
@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     middleware.install(app, settings.max_body_bytes)
     app.include_router(topics.router)
     app.include_router(interviews.router)
+    pages.install(app, settings)  # the browser pages and /static
     return app
 
 

@@ -1,0 +1,90 @@
+"""The browser pages: server-rendered shells (Jinja2) that load their data from the JSON API.
+
+No page needs the interview token: the browser keeps it in localStorage and the page's script sends
+it as ``Authorization: Bearer`` with each API call. Every page response carries a strict
+Content-Security-Policy (no inline scripts or styles), set here so the pages are safe on their own.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from app.api.deps import BankDep, ServiceDep, SettingsDep
+from app.api.routes.topics import describe_examiner
+from app.config import Settings
+from app.engine.plan import DEFAULT_TOPIC_COUNT
+from app.transcript.build import viva_version
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
+PAGE_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    # The pages are shells; their data comes from the API, so a cached shell is never stale data.
+    "Cache-Control": "no-cache",
+}
+
+
+def templates_for(settings: Settings) -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(settings.web_dir) / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+def install(app: FastAPI, settings: Settings) -> None:
+    """Mount the static files and the page routes on ``app``."""
+    app.state.templates = templates_for(settings)
+    app.mount("/static", StaticFiles(directory=Path(settings.web_dir) / "static"), name="static")
+    app.include_router(router)
+
+
+def _render(request: Request, template: str, page: str, **context: Any) -> HTMLResponse:
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(
+        request, template, {"page": page, "version": viva_version(), **context}, headers=PAGE_HEADERS,
+    )
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+async def start_page(request: Request, bank: BankDep, settings: SettingsDep, service: ServiceDep) -> HTMLResponse:
+    topics = sorted(bank.topics.values(), key=lambda t: t.title.lower())
+    return _render(
+        request, "start.html", "start",
+        topics=topics,
+        default_topic_count=min(DEFAULT_TOPIC_COUNT, len(topics)),
+        examiner=describe_examiner(settings, service.examiner.name),
+        max_answer_chars=settings.max_answer_chars,
+    )
+
+
+@router.get("/interview/{interview_id}", response_class=HTMLResponse)
+async def interview_page(request: Request, interview_id: str) -> HTMLResponse:
+    return _render(request, "interview.html", "interview", interview_id=interview_id)
+
+
+@router.get("/report/{interview_id}", response_class=HTMLResponse)
+async def report_page(request: Request, interview_id: str) -> HTMLResponse:
+    return _render(request, "report.html", "report", interview_id=interview_id)
+
+
+@router.get("/history", response_class=HTMLResponse)
+async def history_page(request: Request) -> HTMLResponse:
+    return _render(request, "history.html", "history")

@@ -1,0 +1,272 @@
+// The JSON API as seen from the browser: tokens kept in localStorage, errors as ApiError,
+// the streamed answer read from Server-Sent Events over fetch, and authenticated downloads.
+
+const STORE_KEY = "viva.interviews";
+
+export class ApiError extends Error {
+  constructor(status, code, message, hint, extra = {}) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.hint = hint || null;
+    this.extra = extra;
+  }
+  /** A sentence for the candidate. */
+  describe() {
+    if (this.status === 0) return "The server could not be reached. Check your connection and try again.";
+    if (this.status === 413) return `Your answer is too long: ${this.message}. Shorten it and send again.`;
+    if (this.status === 429) {
+      const wait = this.extra.retry_after ? ` Try again in ${this.extra.retry_after} s.` : " Wait a moment and try again.";
+      return "Too many requests." + wait;
+    }
+    if (this.status >= 500) return `The server had a problem (${this.message}). Your text is kept; try again.`;
+    return this.message + (this.hint ? ` (${this.hint})` : "");
+  }
+}
+
+// Tokens -------------------------------------------------------------------------------------
+
+function readStore() {
+  try {
+    const data = JSON.parse(localStorage.getItem(STORE_KEY) || "{}");
+    return data && typeof data === "object" ? data : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeStore(data) {
+  localStorage.setItem(STORE_KEY, JSON.stringify(data));
+}
+
+export function saveInterview(id, token, meta = {}) {
+  const data = readStore();
+  data[id] = { token, saved_at: new Date().toISOString(), ...meta };
+  writeStore(data);
+}
+
+export function tokenFor(id) {
+  const entry = readStore()[id];
+  return entry ? entry.token : null;
+}
+
+export function knownInterviews() {
+  return Object.entries(readStore())
+    .map(([id, entry]) => ({ id, ...entry }))
+    .sort((a, b) => String(b.saved_at).localeCompare(String(a.saved_at)));
+}
+
+export function forgetInterview(id) {
+  const data = readStore();
+  delete data[id];
+  writeStore(data);
+}
+
+// Drafts: whatever is typed survives a reload, per interview and prompt.
+
+function draftKey(id, promptKey) {
+  return `viva.draft.${id}.${promptKey}`;
+}
+
+export function loadDraft(id, promptKey) {
+  try {
+    return localStorage.getItem(draftKey(id, promptKey)) || "";
+  } catch {
+    return "";
+  }
+}
+
+export function saveDraft(id, promptKey, text) {
+  try {
+    if (text) localStorage.setItem(draftKey(id, promptKey), text);
+    else localStorage.removeItem(draftKey(id, promptKey));
+  } catch {
+    /* storage full or disabled: the text stays in the box */
+  }
+}
+
+export function clearDrafts(id) {
+  const prefix = `viva.draft.${id}.`;
+  for (let i = localStorage.length - 1; i >= 0; i--) {
+    const key = localStorage.key(i);
+    if (key && key.startsWith(prefix)) localStorage.removeItem(key);
+  }
+}
+
+// Requests -----------------------------------------------------------------------------------
+
+async function errorFrom(response) {
+  let body = null;
+  try {
+    body = await response.json();
+  } catch {
+    /* not JSON: a proxy's page, or an empty body */
+  }
+  const err = body && body.error ? body.error : {};
+  const { code, message, hint, ...extra } = err;
+  return new ApiError(response.status, code || `http_${response.status}`, message || response.statusText || "request failed", hint, extra);
+}
+
+function headers(id, extra = {}) {
+  const h = { Accept: "application/json", ...extra };
+  const token = id ? tokenFor(id) : null;
+  if (token) h.Authorization = `Bearer ${token}`;
+  return h;
+}
+
+export async function request(method, path, { id = null, body, timeoutMs = 30000 } = {}) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers: headers(id, body === undefined ? {} : { "Content-Type": "application/json" }),
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+      cache: "no-store",
+    });
+  } catch (e) {
+    throw new ApiError(0, controller.signal.aborted ? "timeout" : "network", controller.signal.aborted ? "the server took too long to answer" : "network error");
+  } finally {
+    clearTimeout(timer);
+  }
+  if (!response.ok) throw await errorFrom(response);
+  return response.status === 204 ? null : response.json();
+}
+
+export const api = {
+  info: () => request("GET", "/api/info"),
+  topics: () => request("GET", "/api/topics"),
+  create: (options) => request("POST", "/api/interviews", { body: options }),
+  view: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}`, { id }),
+  transcript: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}/transcript.json`, { id }),
+  skip: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/skip`, { id, timeoutMs: 120000 }),
+  finish: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/finish`, { id, timeoutMs: 120000 }),
+};
+
+/**
+ * POST an answer to the streaming endpoint and read its Server-Sent Events.
+ * Calls onDelta(text) for each chunk; resolves with the TurnReply; rejects with ApiError.
+ * EventSource cannot POST or send headers, so the stream is parsed from fetch's body.
+ */
+export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000 } = {}) {
+  const controller = new AbortController();
+  let idle = setTimeout(() => controller.abort(), idleTimeoutMs);
+  const touch = () => {
+    clearTimeout(idle);
+    idle = setTimeout(() => controller.abort(), idleTimeoutMs);
+  };
+  let response;
+  try {
+    response = await fetch(`/api/interviews/${encodeURIComponent(id)}/answers/stream`, {
+      method: "POST",
+      headers: headers(id, { "Content-Type": "application/json", Accept: "text/event-stream" }),
+      body: JSON.stringify({ text }),
+      signal: controller.signal,
+      cache: "no-store",
+    });
+  } catch {
+    clearTimeout(idle);
+    throw new ApiError(0, controller.signal.aborted ? "timeout" : "network",
+      controller.signal.aborted ? "the server took too long to answer" : "network error");
+  }
+  if (!response.ok) {
+    clearTimeout(idle);
+    throw await errorFrom(response);
+  }
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  try {
+    for (;;) {
+      let chunk;
+      try {
+        chunk = await reader.read();
+      } catch {
+        throw new ApiError(0, controller.signal.aborted ? "timeout" : "network",
+          controller.signal.aborted ? "the reply stopped arriving" : "the connection dropped mid-reply");
+      }
+      if (chunk.done) break;
+      touch();
+      buffer += chunk.value.replace(/\r\n?/g, "\n");
+      let split;
+      while ((split = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, split);
+        buffer = buffer.slice(split + 2);
+        const event = parseEvent(block);
+        if (!event) continue;
+        if (event.type === "delta") onDelta(JSON.parse(event.data).text || "");
+        else if (event.type === "reply") return JSON.parse(event.data);
+        else if (event.type === "error") {
+          const err = JSON.parse(event.data).error || {};
+          const { code, message, hint, status, ...extra } = err;
+          throw new ApiError(status || 500, code || "error", message || "the reply failed", hint, extra);
+        }
+      }
+    }
+  } finally {
+    clearTimeout(idle);
+    reader.cancel().catch(() => {});
+  }
+  throw new ApiError(0, "incomplete", "the reply ended before it was complete");
+}
+
+function parseEvent(block) {
+  let type = "message";
+  const data = [];
+  for (const line of block.split("\n")) {
+    if (!line || line.startsWith(":")) continue;
+    const colon = line.indexOf(":");
+    const field = colon < 0 ? line : line.slice(0, colon);
+    let value = colon < 0 ? "" : line.slice(colon + 1);
+    if (value.startsWith(" ")) value = value.slice(1);
+    if (field === "event") type = value;
+    else if (field === "data") data.push(value);
+  }
+  if (!data.length) return null;
+  return { type, data: data.join("\n") };
+}
+
+// Downloads ----------------------------------------------------------------------------------
+
+const FORMATS = {
+  json: { path: "transcript.json", ext: "json" },
+  md: { path: "transcript.md", ext: "md" },
+  pdf: { path: "transcript.pdf", ext: "pdf" },
+};
+
+export function downloadName(id, format, createdAt) {
+  const day = (createdAt || new Date().toISOString()).slice(0, 10);
+  return `viva-interview-${day}-${id.slice(0, 8)}.${FORMATS[format].ext}`;
+}
+
+/** Fetch a transcript with the token and hand it to the browser as a file. */
+export async function download(id, format, createdAt) {
+  const spec = FORMATS[format];
+  let response;
+  try {
+    response = await fetch(`/api/interviews/${encodeURIComponent(id)}/${spec.path}`, { headers: headers(id, { Accept: "*/*" }), cache: "no-store" });
+  } catch {
+    throw new ApiError(0, "network", "network error");
+  }
+  if (!response.ok) throw await errorFrom(response);
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  const a = document.createElement("a");
+  a.href = url;
+  a.download = downloadName(id, format, createdAt);
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+}
+
+/** Whether the server offers a transcript format (the PDF endpoint may not exist). */
+export async function formatAvailable(id, format) {
+  try {
+    const response = await fetch(`/api/interviews/${encodeURIComponent(id)}/${FORMATS[format].path}`, { method: "HEAD", headers: headers(id), cache: "no-store" });
+    return response.status !== 404;
+  } catch {
+    return false;
+  }
+}

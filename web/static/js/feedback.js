@@ -1,0 +1,83 @@
+// The per-answer feedback panel: scores per criterion, covered points with the candidate's own
+// words, missed points, and a button that reveals the model answer once the question is done.
+import { h, humanize, score, band } from "./dom.js";
+
+let panelCount = 0;
+
+/**
+ * grade: Grade JSON. opts.titles: criterion id -> title. opts.loadModelAnswer: async () -> string
+ * ("" while the question is still open).
+ */
+export function feedbackPanel(grade, { titles = {}, loadModelAnswer = null, heading = "Feedback on your answer" } = {}) {
+  const n = ++panelCount;
+  const overall = Number(grade.overall);
+  const scores = h("ul", { class: "criteria" },
+    Object.entries(grade.scores || {}).map(([id, value]) =>
+      h("li", { class: "criterion" },
+        h("span", { class: "criterion-name" }, titles[id] || humanize(id)),
+        meter(value, 5, `${titles[id] || humanize(id)}: ${value} out of 5`),
+        h("span", { class: "criterion-score" }, `${value}/5`))));
+
+  const covered = (grade.covered || []).length
+    ? h("ul", { class: "points points-covered" }, grade.covered.map((p) =>
+      h("li", {},
+        h("span", { class: "point-icon", "aria-hidden": "true" }, "✓"),
+        h("div", {}, h("span", { class: "point-text" }, p.text),
+          p.quote ? h("blockquote", { class: "point-quote" }, h("span", { class: "sr-only" }, "Your words: "), h("mark", {}, p.quote)) : null))))
+    : h("p", { class: "muted" }, "No key point fully covered yet.");
+
+  const missed = (grade.missed || []).length
+    ? h("ul", { class: "points points-missed" }, grade.missed.map((p) =>
+      h("li", {}, h("span", { class: "point-icon", "aria-hidden": "true" }, "○"), h("span", { class: "point-text" }, p.text))))
+    : h("p", { class: "muted" }, "Nothing important missed.");
+
+  const fallback = (grade.flags || []).find((f) => f.startsWith("fallback:"));
+  const modelId = `model-answer-${n}`;
+  const modelBox = h("div", { class: "model-answer", id: modelId, hidden: true });
+  let button = null;
+  if (loadModelAnswer) {
+    button = h("button", { type: "button", class: "btn btn-secondary btn-sm", "aria-expanded": "false", "aria-controls": modelId }, "Show model answer");
+    button.addEventListener("click", async () => {
+      if (button.getAttribute("aria-expanded") === "true") {
+        modelBox.hidden = true;
+        button.setAttribute("aria-expanded", "false");
+        button.textContent = "Show model answer";
+        return;
+      }
+      button.disabled = true;
+      modelBox.replaceChildren(h("p", { class: "muted" }, "Loading…"));
+      modelBox.hidden = false;
+      try {
+        const text = await loadModelAnswer();
+        modelBox.replaceChildren(text
+          ? h("div", {}, h("h4", {}, "Model answer"), ...String(text).trim().split(/\n{2,}/).map((p) => h("p", {}, p.replace(/\n/g, " "))))
+          : h("p", { class: "muted" }, "The model answer is shown once this question is finished: answer or skip the follow-up first."));
+        button.setAttribute("aria-expanded", "true");
+        button.textContent = "Hide model answer";
+      } catch (e) {
+        modelBox.replaceChildren(h("p", { class: "notice notice-error" }, `Could not load the model answer: ${e.describe ? e.describe() : e.message}`));
+      } finally {
+        button.disabled = false;
+      }
+    });
+  }
+
+  return h("section", { class: "feedback", "aria-label": heading },
+    h("header", { class: "feedback-head" },
+      h("h3", {}, heading),
+      h("span", { class: `score-chip band-${band(overall)}` }, h("strong", {}, score(overall)), " / 5")),
+    grade.feedback ? h("p", { class: "feedback-text" }, grade.feedback) : null,
+    scores,
+    h("div", { class: "feedback-cols" },
+      h("div", {}, h("h4", {}, "Key points covered"), covered),
+      h("div", {}, h("h4", {}, "Key points missed"), missed)),
+    fallback ? h("p", { class: "muted small" }, "The LLM examiner failed on this answer, so the offline examiner graded it.") : null,
+    button ? h("div", { class: "feedback-actions" }, button) : null,
+    modelBox);
+}
+
+export function meter(value, max, label) {
+  const fill = h("span", { class: `meter-fill band-${band((value / max) * 5)}` });
+  fill.style.width = `${Math.max(0, Math.min(1, value / max)) * 100}%`;
+  return h("span", { class: "meter", role: "img", "aria-label": label }, fill);
+}

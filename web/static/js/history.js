@@ -1,0 +1,81 @@
+// Past interviews of this browser (ids and tokens from localStorage), to reopen or download.
+import { api, download, forgetInterview, knownInterviews } from "./api.js";
+import { $, h, notice, formatDate, score, confirmDialog } from "./dom.js";
+
+const listEl = $("#history");
+const statusBox = $("#status");
+
+const STATE_LABEL = {
+  awaiting_answer: "In progress",
+  awaiting_follow_up: "In progress",
+  grading: "In progress",
+  created: "In progress",
+  completed: "Completed",
+  abandoned: "Closed",
+};
+
+async function row(entry) {
+  const item = h("li", { class: "card history-item" }, h("p", { class: "muted" }, "Loading…"));
+  listEl.append(item);
+  let view;
+  try {
+    view = await api.view(entry.id);
+  } catch (e) {
+    item.replaceChildren(
+      h("div", { class: "history-main" },
+        h("p", { class: "history-title" }, `Interview ${entry.id.slice(0, 8)}`),
+        h("p", { class: "muted" }, e.status === 404 ? "No longer on the server." : `Could not load: ${e.describe ? e.describe() : e.message}`)),
+      h("div", { class: "history-actions" }, forgetButton(entry.id, item)));
+    return;
+  }
+  const over = view.state === "completed" || view.state === "abandoned";
+  const p = view.progress;
+  let overall = null;
+  if (over) {
+    try { overall = (await api.transcript(entry.id)).overall; } catch { /* shown without a score */ }
+  }
+  const href = over ? `/report/${encodeURIComponent(view.id)}` : `/interview/${encodeURIComponent(view.id)}`;
+  const topics = (view.options.topics || []).length ? `${view.options.topics.length} topic${view.options.topics.length > 1 ? "s" : ""}` : "balanced topics";
+  item.replaceChildren(
+    h("div", { class: "history-main" },
+      h("p", { class: "history-title" },
+        h("a", { href }, formatDate(view.created_at)),
+        h("span", { class: `badge badge-${over ? "done" : "live"}` }, STATE_LABEL[view.state] || view.state)),
+      h("p", { class: "muted" }, [
+        `${p.questions_done} of ${p.questions_total} questions`,
+        topics,
+        view.options.difficulty,
+        view.options.candidate_name ? `for ${view.options.candidate_name}` : null,
+      ].filter(Boolean).join(" · "))),
+    over ? h("span", { class: "history-score", "aria-label": `overall score ${score(overall)} out of 5` }, score(overall)) : null,
+    h("div", { class: "history-actions" },
+      h("a", { class: "btn btn-primary btn-sm", href }, over ? "Report" : "Continue"),
+      h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => dl(entry.id, "json", view.created_at) }, "JSON"),
+      h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => dl(entry.id, "md", view.created_at) }, "Markdown"),
+      forgetButton(entry.id, item)));
+}
+
+function forgetButton(id, item) {
+  return h("button", {
+    type: "button", class: "btn btn-ghost btn-sm", "aria-label": `Forget interview ${id.slice(0, 8)}`,
+    onclick: async () => {
+      const ok = await confirmDialog({ title: "Forget this interview?", body: "Its key is removed from this browser; you will not be able to reopen it here.", confirm: "Forget" });
+      if (!ok) return;
+      forgetInterview(id);
+      item.remove();
+      if (!listEl.children.length) $("#empty").hidden = false;
+    },
+  }, "Forget");
+}
+
+async function dl(id, format, createdAt) {
+  try {
+    await download(id, format, createdAt);
+  } catch (e) {
+    notice(statusBox, `The download failed: ${e.describe ? e.describe() : e.message}`, "error");
+  }
+}
+
+const entries = knownInterviews();
+$("#empty").hidden = entries.length > 0;
+for (const entry of entries) row(entry);

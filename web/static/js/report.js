@@ -1,0 +1,113 @@
+// The report: overall and per-topic scores, the summary, every turn, downloads.
+import { api, download, formatAvailable, tokenFor } from "./api.js";
+import { $, h, notice, paragraphs, markQuotes, humanize, score, band, formatDate, formatDuration } from "./dom.js";
+import { barChart } from "./chart.js";
+import { feedbackPanel } from "./feedback.js";
+
+const id = $("#main").dataset.interviewId;
+const statusBox = $("#status");
+
+function list(el, items) {
+  el.replaceChildren(...(items || []).map((t) => h("li", {}, t)));
+  if (!el.children.length) el.replaceChildren(h("li", { class: "muted" }, "Nothing to note."));
+}
+
+function renderSummary(summary) {
+  if (!summary) return;
+  $("#summary").hidden = false;
+  $("#summary-text").textContent = summary.text || "";
+  list($("#strengths"), summary.strengths);
+  list($("#study-next"), summary.study_next);
+  const gaps = Object.entries(summary.gaps || {});
+  $("#gaps").replaceChildren(...(gaps.length
+    ? gaps.map(([topic, points]) => h("div", { class: "gap-topic" }, h("h4", {}, topic), h("ul", { class: "bullets" }, points.map((p) => h("li", {}, p)))))
+    : [h("p", { class: "muted" }, "No gaps recorded.")]));
+}
+
+function renderQuestion(q, index, titles) {
+  const quotes = q.final_grade ? q.final_grade.covered.map((c) => c.quote) : [];
+  const turns = q.exchanges.map((ex) => h("div", { class: "turn" },
+    h("div", { class: "turn-prompt" }, h("span", { class: "turn-label" }, ex.kind === "follow_up" ? "Follow-up" : "Question"), h("p", {}, ex.prompt)),
+    h("div", { class: "turn-answer" }, h("span", { class: "turn-label" }, "Your answer"),
+      ex.skipped ? h("p", { class: "msg-skipped" }, "Skipped")
+        : ex.answer === null ? h("p", { class: "muted" }, "Not answered")
+          : h("p", {}, markQuotes(ex.answer, quotes)))));
+  const scoreText = q.score === null ? "not scored" : `${score(q.score)} / 5`;
+  const details = h("details", { class: "question-details" },
+    h("summary", {}, "Scores, key points and the model answer"),
+    q.final_grade ? feedbackPanel(q.final_grade, { titles, heading: "Grade" }) : null,
+    q.model_answer ? h("div", { class: "model-answer" }, h("h4", {}, "Model answer"), paragraphs(q.model_answer)) : null);
+  return h("li", { class: "card question" },
+    h("header", { class: "question-head" },
+      h("div", {},
+        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · level ${q.difficulty}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}`),
+        h("h3", { class: "question-prompt" }, q.prompt)),
+      h("span", { class: `score-chip band-${band(q.score)}` }, scoreText)),
+    ...turns,
+    details);
+}
+
+async function main() {
+  if (!tokenFor(id)) {
+    notice(statusBox, "This browser does not hold the key for this interview, so its report cannot be shown here.", "error");
+    return;
+  }
+  let t;
+  try {
+    t = await api.transcript(id);
+  } catch (e) {
+    notice(statusBox, `Could not load the report: ${e.describe ? e.describe() : e.message}`, "error");
+    return;
+  }
+  const titles = {};
+  for (const q of t.questions) for (const c of q.criteria || []) titles[c.criterion_id] = c.title;
+  const over = t.status === "completed" || t.status === "abandoned";
+  if (over) notice(statusBox, "");
+  else {
+    statusBox.replaceChildren(
+      document.createTextNode("This interview is still in progress; the scores so far are shown. "),
+      h("a", { href: `/interview/${encodeURIComponent(id)}` }, "Continue the interview"));
+    statusBox.className = "notice notice-warn";
+    statusBox.hidden = false;
+  }
+  $("#report").hidden = false;
+  const name = t.options.candidate_name;
+  $("#report-title").textContent = name ? `Interview report: ${name}` : "Interview report";
+  $("#report-date").textContent = formatDate(t.created_at);
+  const answered = t.questions.filter((q) => q.score !== null).length;
+  $("#report-meta").textContent = [
+    `${answered} of ${t.questions.length} questions scored`,
+    `difficulty ${t.options.difficulty}`,
+    `examiner: ${t.examiner}`,
+  ].join(" · ");
+  const overall = $("#overall-value");
+  overall.textContent = score(t.overall);
+  overall.classList.add(`band-${band(t.overall)}`);
+  $("#chart").append(barChart(t.topics.map((tp) => ({ label: tp.title, value: tp.score })), { title: "Score per topic, out of 5" }));
+  $("#chart").append(h("table", { class: "sr-only" },
+    h("caption", {}, "Score per topic"),
+    h("tr", {}, h("th", {}, "Topic"), h("th", {}, "Score out of 5"), h("th", {}, "Questions")),
+    t.topics.map((tp) => h("tr", {}, h("td", {}, tp.title), h("td", {}, score(tp.score)), h("td", {}, String(tp.questions))))));
+  renderSummary(t.summary);
+  $("#questions").replaceChildren(...t.questions.map((q, i) => renderQuestion(q, i, titles)));
+
+  for (const button of document.querySelectorAll("[data-download]")) {
+    button.addEventListener("click", async () => {
+      const label = button.textContent;
+      button.disabled = true;
+      button.textContent = "Downloading…";
+      try {
+        await download(id, button.dataset.download, t.created_at);
+      } catch (e) {
+        notice(statusBox, `The download failed: ${e.describe ? e.describe() : e.message}`, "error");
+      } finally {
+        button.disabled = false;
+        button.textContent = label;
+      }
+    });
+  }
+  if (await formatAvailable(id, "pdf")) $('[data-download="pdf"]').hidden = false;
+  document.title = `Report ${score(t.overall)}/5 · Viva mock interviews`;
+}
+
+main();

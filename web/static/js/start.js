@@ -1,0 +1,67 @@
+// Start page: read the options, create the interview, keep its token, open the chat.
+import { api, saveInterview } from "./api.js";
+import { $, notice } from "./dom.js";
+
+const form = $("#start-form");
+const errorBox = $("#start-error");
+const button = $("#start-button");
+const boxes = () => [...form.querySelectorAll('input[name="topics"]')];
+
+$("#select-all").addEventListener("click", () => boxes().forEach((b) => { b.checked = true; }));
+$("#select-none").addEventListener("click", () => boxes().forEach((b) => { b.checked = false; }));
+
+// Keep the examiner line current (the page was rendered from the same settings; this covers a
+// long-open tab after a restart with another configuration).
+api.info().then((info) => {
+  const ex = info.examiner;
+  $("#examiner-name").textContent = ex.kind === "llm" ? `${ex.model} at ${ex.host}` : "Rubric matching, no model";
+  $("#examiner-desc").textContent = ex.description;
+}).catch(() => {});
+
+function readOptions() {
+  const data = new FormData(form);
+  const perTopic = Number(data.get("questions_per_topic"));
+  const topics = data.getAll("topics").map(String);
+  const name = String(data.get("candidate_name") || "").trim();
+  if (!Number.isInteger(perTopic) || perTopic < 1 || perTopic > 10) {
+    throw new Error("Questions per topic must be a whole number from 1 to 10.");
+  }
+  const short = boxes().filter((b) => b.checked && Number(b.dataset.questions) < perTopic);
+  if (short.length) {
+    const names = short.map((b) => b.closest("label").querySelector(".topic-title").textContent).join(", ");
+    throw new Error(`Not enough questions for ${perTopic} per topic in: ${names}. Lower the number or untick those topics.`);
+  }
+  return {
+    topics,
+    questions_per_topic: perTopic,
+    difficulty: String(data.get("difficulty")),
+    feedback: String(data.get("feedback")),
+    candidate_name: name || null,
+  };
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  notice(errorBox, "");
+  let options;
+  try {
+    options = readOptions();
+  } catch (e) {
+    notice(errorBox, e.message, "error");
+    return;
+  }
+  button.disabled = true;
+  button.textContent = "Starting…";
+  try {
+    const created = await api.create(options);
+    saveInterview(created.id, created.token, {
+      created_at: created.created_at,
+      topics: [...new Set([created.progress.topic_title].filter(Boolean))],
+    });
+    window.location.assign(`/interview/${encodeURIComponent(created.id)}`);
+  } catch (e) {
+    notice(errorBox, e.describe ? e.describe() : String(e.message || e), "error");
+    button.disabled = false;
+    button.textContent = "Start interview";
+  }
+});
