@@ -61,6 +61,10 @@ class EvalReport:
             "rows": [{"id": r.id, "predicted": round(r.predicted * r.max_score, 4)} for r in self.rows],
         }
 
+    def model_dump_json(self, indent: int | None = None) -> str:
+        """The JSON object `viva eval --json` prints (same spelling as pydantic, which the CLI expects)."""
+        return json.dumps(self.to_json(), indent=indent)
+
 
 def _slug(text: str) -> str:
     slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]

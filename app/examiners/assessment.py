@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from app.examiners.base import GradingRequest
 from app.examiners.guards import is_non_answer, strip_instructions
 from app.examiners.matching import (
+    IndexedSentence,
     PointMatch,
     PointProfile,
     bigram_coverage,
@@ -40,6 +41,7 @@ class Assessment:
     contradicted: float = 0.0  # weight share of key points the answer contradicts, 0-1
     substantive_words: int = 0  # content words in sentences that match some key point
     total_words: int = 0  # content words in the whole (instruction-free) thread
+    answered_stems: frozenset[str] = frozenset()  # every content stem the candidate used
     practical_terms: int = 0  # distinct practice words in substantive sentences
     substantive_share: float = 0.0  # share of sentences that are substantive
     flags: list[str] = field(default_factory=list)
@@ -80,7 +82,8 @@ def assess(request: GradingRequest) -> Assessment:
         # Words of a follow-up probe are discounted in the answer to that probe, like the question's.
         echoes.append(frozenset(content_stems(exchange.prompt)) - profile.prompt_stems)
 
-    result.matches = [(p, match_point(p, per_answer, echoes)) for p in profile.points]
+    indexed = [[IndexedSentence.of(s) for s in sentences] for sentences in per_answer]
+    result.matches = [(p, match_point(p, indexed, echoes)) for p in profile.points]
     total_weight = sum(p.key_point.weight for p in profile.points) or 1
     result.coverage = sum(p.key_point.weight * m.credit for p, m in result.matches) / total_weight
     result.contradicted = sum(p.key_point.weight for p, m in result.matches if m.contradicted) / total_weight
@@ -89,6 +92,7 @@ def assess(request: GradingRequest) -> Assessment:
     every_sentence = [s for sentences in per_answer for s in sentences]
     # Only asserted words count towards vocabulary: "X is not convex" does not earn "convex".
     stems = [t.stem for s in every_sentence for t in s.content]
+    result.answered_stems = frozenset(stems)
     asserted = {t.stem for s in every_sentence for t in s.content if not t.negated}
     result.vocabulary = vocabulary_coverage(profile, asserted)
     result.bigrams = bigram_coverage(profile, set(zip(stems, stems[1:])))

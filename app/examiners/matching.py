@@ -153,12 +153,27 @@ def bigram_coverage(profile: QuestionProfile, bigrams: set[tuple[str, str]]) -> 
     return len(profile.bigrams & bigrams) / len(profile.bigrams) if profile.bigrams else 0.0
 
 
-def _score_sentence(phrasing: Phrasing, sentence: Sentence, echo: frozenset[str]) -> tuple[float, bool, list[Token]]:
+@dataclass(frozen=True, slots=True)
+class IndexedSentence:
+    """A sentence with its content tokens indexed by stem (first occurrence), built once per grade."""
+
+    sentence: Sentence
+    by_stem: dict[str, Token]
+
+    @classmethod
+    def of(cls, sentence: Sentence) -> "IndexedSentence":
+        by_stem: dict[str, Token] = {}
+        for token in sentence.tokens:
+            if not token.is_stop:
+                by_stem.setdefault(token.stem, token)
+        return cls(sentence, by_stem)
+
+
+def _score_sentence(phrasing: Phrasing, indexed: IndexedSentence, echo: frozenset[str]) -> tuple[float, bool, list[Token]]:
     """(credit, contradicted, matched tokens) for one phrasing in one sentence."""
-    by_stem: dict[str, Token] = {}
-    for token in sentence.tokens:
-        if not token.is_stop:
-            by_stem.setdefault(token.stem, token)
+    by_stem = indexed.by_stem
+    if by_stem.keys().isdisjoint(phrasing.stems):
+        return 0.0, False, []
     found = flipped = 0.0
     matched: list[Token] = []
     for stem_, weight, negated in zip(phrasing.stems, phrasing.weights, phrasing.negated):
@@ -189,15 +204,16 @@ def _quote(sentence: Sentence, matched: list[Token]) -> str:
 
 
 def match_point(
-    point: PointProfile, answers: list[tuple[Sentence, ...]], echoes: list[frozenset[str]]
+    point: PointProfile, answers: list[list[IndexedSentence]], echoes: list[frozenset[str]]
 ) -> PointMatch:
     """Best match of a key point over every sentence of every answer (ties: earliest wins)."""
     best = PointMatch(0.0, False)
     worst_contradiction: PointMatch | None = None
     for index, sentences in enumerate(answers):
-        for sentence in sentences:
+        for indexed in sentences:
+            sentence = indexed.sentence
             for phrasing in point.phrasings:
-                credit, contradicted, matched = _score_sentence(phrasing, sentence, echoes[index])
+                credit, contradicted, matched = _score_sentence(phrasing, indexed, echoes[index])
                 if not matched:
                     continue
                 if contradicted:

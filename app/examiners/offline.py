@@ -11,7 +11,6 @@ from app.examiners.assessment import Assessment, assess
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, weighted_overall
 from app.examiners.feedback import follow_up, missed_points, write_feedback
 from app.examiners.scoring import continuous_score, criterion_scores
-from app.examiners.text import content_stems
 
 
 class OfflineExaminer(Examiner):
@@ -32,7 +31,7 @@ class OfflineExaminer(Examiner):
 
     def grade_assessment(self, request: GradingRequest, a: Assessment) -> Grade:
         scores = criterion_scores(a, [c.id for c in request.topic.criteria])
-        answered = frozenset(s for answer in request.answers for s in content_stems(answer))
+        answered = a.answered_stems
         question, point_id = follow_up(a, answered)
         covered = [
             CoveredPoint(key_point_id=p.key_point.id, text=p.key_point.text, quote=m.quote)

@@ -9,6 +9,7 @@ off-topic but well-written answer still scores 0.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from app.examiners.assessment import Assessment
@@ -16,6 +17,8 @@ from app.examiners.assessment import Assessment
 # Blended coverage (see _coverage_level) at which correctness reaches 5: answers rarely reuse more than
 # a third of a model answer's vocabulary. Tuned on the SAF training split for agreement (QWK).
 FULL_COVERAGE = 0.3
+# Steepness of the continuous score's saturation (1 - e^-3 = 0.95 at FULL_COVERAGE), tuned on SAF training.
+SATURATION = 3.0
 # Share of key-point coverage in the coverage blend, and weight of word pairs within the rest.
 KEY_POINT_SHARE = 0.2
 BIGRAM_SHARE = 0.3
@@ -35,8 +38,11 @@ def _coverage_level(a: Assessment) -> float:
     Key points decide most of it; the vocabulary terms give partial credit for paraphrases spread
     over several sentences. Weights were tuned on the SAF training split (see `viva eval`).
     """
-    blend = KEY_POINT_SHARE * a.coverage + (1 - KEY_POINT_SHARE) * (a.vocabulary + BIGRAM_SHARE * a.bigrams)
-    return min(1.0, blend / FULL_COVERAGE)
+    return min(1.0, _blend(a) / FULL_COVERAGE)
+
+
+def _blend(a: Assessment) -> float:
+    return KEY_POINT_SHARE * a.coverage + (1 - KEY_POINT_SHARE) * (a.vocabulary + BIGRAM_SHARE * a.bigrams)
 
 
 def correctness(a: Assessment) -> int:
@@ -99,5 +105,8 @@ def continuous_score(a: Assessment) -> float:
     """A 0-1 estimate of answer quality without the rounding of criterion levels (used by `viva eval`)."""
     if not a.scorable:
         return 0.0
-    value = max(0.0, _coverage_level(a) - 0.6 * a.contradicted)
-    return min(1.0, value) * (0.2 if "restates_question" in a.flags else 1.0)
+    # A smooth saturation rather than the hard cap of the criterion levels: the same calibration
+    # (about 0.95 at FULL_COVERAGE) without collapsing every strong answer onto one tied value.
+    value = max(0.0, _blend(a) - 0.6 * a.contradicted * FULL_COVERAGE)
+    saturated = 1.0 - math.exp(-SATURATION * value / FULL_COVERAGE)
+    return saturated * (0.2 if "restates_question" in a.flags else 1.0)

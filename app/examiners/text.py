@@ -25,6 +25,7 @@ _SENTENCE_END = re.compile(
     r"(?:^|\n)\s*(?:[-*•●○▪→]+|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\))\s*|(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+(?=\S)|\n+", re.UNICODE
 )
 _CLAUSE_END = re.compile(r"[,;:()]|\s(?:but|whereas|while|although|however)\s", re.IGNORECASE)
+_PUNCTUATION = re.compile(r"[,;:.!?()]")
 # British -ise spellings fold onto -ize so "normalisation" and "normalization" share a stem.
 _BRITISH_ISE = re.compile(r"(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$")
 
@@ -87,8 +88,8 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     for match in _WORD.finditer(text):
         raw = normalize(match.group())
         start, end = offset + match.start(), offset + match.end()
-        between = text[tokens[-1].end - offset : match.start()] if tokens else ""
-        if scope and (re.search(r"[,;:.!?()]", between) or raw in SCOPE_BREAKERS):
+        between = text[tokens[-1].end - offset : match.start()] if scope and tokens else ""
+        if scope and (_PUNCTUATION.search(between) or raw in SCOPE_BREAKERS):
             scope = 0
         if _is_negation(raw):
             tokens.append(Token("not", start, end, True, False))
