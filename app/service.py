@@ -102,12 +102,15 @@ class InterviewService:
         view = self._view(row, [turn] if turn else [])
         return CreatedInterview(**view.model_dump(), token=token, message=message)
 
-    async def answer(self, interview_id: str, token: str | None, text: str, on_chunk: OnChunk | None = None) -> TurnReply:
+    def check_answer_size(self, text: str) -> None:
         if len(text) > self.settings.max_answer_chars:
             raise PayloadTooLarge(
                 f"the answer has {len(text)} characters; the limit is {self.settings.max_answer_chars}",
                 hint="shorten the answer (VIVA_MAX_ANSWER_CHARS sets the limit)",
             )
+
+    async def answer(self, interview_id: str, token: str | None, text: str, on_chunk: OnChunk | None = None) -> TurnReply:
+        self.check_answer_size(text)
         text = clean_text(text).strip()
         row, plan, state, turns = await self._load(interview_id, token)
         new_state, _ = transition(plan, state, Answer())
@@ -272,12 +275,12 @@ class InterviewService:
     async def _load(self, interview_id: str, token: str | None) -> tuple[InterviewRow, InterviewPlan, InterviewState, list[TurnRow]]:
         if not token:
             raise Unauthorized("this interview needs its token", hint="send 'Authorization: Bearer <token>'")
-        row = await to_thread.run_sync(self.store.get, interview_id) if _ID_SHAPE.match(interview_id) else None
-        if row is None or not _token_matches(row, token):
+        loaded = await to_thread.run_sync(self.store.load, interview_id) if _ID_SHAPE.match(interview_id) else None
+        if loaded is None or not _token_matches(loaded[0], token):
             raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
-        if row.status == Status.GRADING.value:
-            row = await self._resume(row) or row
-        turns = await to_thread.run_sync(self.store.turns, row.id)
+        row, turns = loaded
+        if row.status == Status.GRADING.value and (resumed := await self._resume(row)) is not None:
+            row, turns = resumed, await to_thread.run_sync(self.store.turns, row.id)
         return row, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), turns
 
     async def _resume(self, row: InterviewRow, force: bool = False) -> InterviewRow | None:

@@ -11,12 +11,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidTransition
 from app.models import InterviewRow, TurnRow, utcnow
+
+
+INTERVIEW = InterviewRow.__table__  # type: ignore[attr-defined]
+TURN = TurnRow.__table__  # type: ignore[attr-defined]
 
 
 class Conflict(InvalidTransition):
@@ -43,6 +46,15 @@ class InterviewStore:
         with Session(self.engine, expire_on_commit=False) as session:
             rows = session.exec(select(InterviewRow).where(col(InterviewRow.id).in_(list(interview_ids))))
             return sorted(rows.all(), key=lambda r: r.created_at, reverse=True)
+
+    def load(self, interview_id: str) -> tuple[InterviewRow, list[TurnRow]] | None:
+        """The interview and its turns, read in one session (the hot path of every request)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            row = session.get(InterviewRow, interview_id)
+            if row is None:
+                return None
+            stmt = select(TurnRow).where(TurnRow.interview_id == interview_id).order_by(col(TurnRow.seq))
+            return row, list(session.exec(stmt).all())
 
     def turns(self, interview_id: str) -> list[TurnRow]:
         with Session(self.engine, expire_on_commit=False) as session:
@@ -72,54 +84,50 @@ class InterviewStore:
         completion tokens).
         """
         now = utcnow()
-        with Session(self.engine, expire_on_commit=False) as session:
-            values: dict[str, Any] = {
-                "state": state,
-                "status": status,
-                "version": expected_version + 1,
-                "updated_at": now,
-            }
-            if summary is not None:
-                values["summary"] = summary
-            if finished:
-                values["finished_at"] = now
-            if grade is not None:
-                values["prompt_tokens"] = InterviewRow.prompt_tokens + grade[3]
-                values["completion_tokens"] = InterviewRow.completion_tokens + grade[4]
-            result = session.execute(
-                update(InterviewRow)
-                .where(col(InterviewRow.id) == interview_id, col(InterviewRow.version) == expected_version)
+        values: dict[str, Any] = {"state": state, "status": status, "version": expected_version + 1, "updated_at": now}
+        if summary is not None:
+            values["summary"] = summary
+        if finished:
+            values["finished_at"] = now
+        if grade is not None:
+            values["prompt_tokens"] = INTERVIEW.c.prompt_tokens + grade[3]
+            values["completion_tokens"] = INTERVIEW.c.completion_tokens + grade[4]
+        # Core statements, not the ORM: this is the hot path of every turn.
+        with self.engine.begin() as conn:
+            result = conn.execute(
+                INTERVIEW.update()
+                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.version == expected_version)
                 .values(**values)
             )
             if result.rowcount != 1:
-                session.rollback()
-                current = session.get(InterviewRow, interview_id)
+                conn.rollback()
+                current = conn.execute(select(INTERVIEW.c.status).where(INTERVIEW.c.id == interview_id)).scalar()
                 raise Conflict(
                     "another request changed this interview first; your request was not applied",
-                    state=current.status if current else "unknown",
+                    state=current or "unknown",
                     hint="reload the interview (GET /api/interviews/{id}) and continue from its current question",
                 )
             if answer is not None:
                 seq, text, skipped = answer
-                self._turn(session, interview_id, seq).sqlmodel_update(
-                    {"answer": text, "answered_at": now, "skipped": skipped}
+                conn.execute(
+                    TURN.update().where(*_turn_key(interview_id, seq))
+                    .values(answer=text, answered_at=now, skipped=skipped)
                 )
             if grade is not None:
                 seq, grade_data, examiner, p_tokens, c_tokens = grade
-                self._turn(session, interview_id, seq).sqlmodel_update(
-                    {"grade": grade_data, "graded_at": now, "examiner": examiner,
-                     "prompt_tokens": p_tokens, "completion_tokens": c_tokens}
+                conn.execute(
+                    TURN.update().where(*_turn_key(interview_id, seq))
+                    .values(grade=grade_data, graded_at=now, examiner=examiner,
+                            prompt_tokens=p_tokens, completion_tokens=c_tokens)
                 )
             if new_turn is not None:
-                session.add(new_turn)
-            session.commit()
+                conn.execute(TURN.insert().values(**new_turn.model_dump(exclude={"id"})))
         return expected_version + 1
 
-    @staticmethod
-    def _turn(session: Session, interview_id: str, seq: int) -> TurnRow:
-        turn = session.exec(select(TurnRow).where(TurnRow.interview_id == interview_id, TurnRow.seq == seq)).one()
-        session.add(turn)
-        return turn
+
+
+def _turn_key(interview_id: str, seq: int) -> tuple:
+    return (TURN.c.interview_id == interview_id, TURN.c.seq == seq)
 
 
 def age_seconds(moment: datetime) -> float:

@@ -1,0 +1,110 @@
+"""Drive concurrent interviews through the HTTP API of a real uvicorn server and print latency figures.
+
+    python bench/bench_api.py [--interviews 100] [--per-topic 2]
+
+Starts ``viva serve`` on a free port with a fresh SQLite database and the offline examiner, runs every
+interview to completion at once, and prints per-turn latency p50/p99, turns per second, and the
+server's peak resident memory (VmHWM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+ANSWER = (
+    "Gradient descent moves the weights against the gradient of the loss; the learning rate sets the step "
+    "size, and mini-batches give a noisy estimate. Dropout randomly zeroes activations so units cannot co-adapt."
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def run_interview(client: httpx.AsyncClient, per_topic: int, latencies: list[float]) -> int:
+    t0 = time.perf_counter()
+    r = await client.post("/api/interviews", json={"questions_per_topic": per_topic, "max_follow_ups": 1})
+    latencies.append(time.perf_counter() - t0)
+    r.raise_for_status()
+    created = r.json()
+    headers = {"Authorization": f"Bearer {created['token']}"}
+    turns, state = 1, created["state"]
+    while state not in ("completed", "abandoned"):
+        t0 = time.perf_counter()
+        r = await client.post(f"/api/interviews/{created['id']}/answers", json={"text": ANSWER}, headers=headers)
+        latencies.append(time.perf_counter() - t0)
+        r.raise_for_status()
+        state = r.json()["state"]
+        turns += 1
+    return turns
+
+
+async def drive(base_url: str, interviews: int, per_topic: int) -> None:
+    latencies: list[float] = []
+    limits = httpx.Limits(max_connections=interviews, max_keepalive_connections=interviews)
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
+        await run_interview(client, 1, [])  # warm-up
+        t0 = time.perf_counter()
+        turns = await asyncio.gather(*(run_interview(client, per_topic, latencies) for _ in range(interviews)))
+        elapsed = time.perf_counter() - t0
+    q = statistics.quantiles(latencies, n=100)
+    print(f"interviews: {interviews} concurrent, {sum(turns)} turns in {elapsed:.2f} s")
+    print(f"per-turn latency: p50 {q[49] * 1000:.1f} ms, p99 {q[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms")
+    print(f"throughput: {sum(turns) / elapsed:.0f} turns/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--interviews", type=int, default=100)
+    parser.add_argument("--per-topic", type=int, default=2)
+    args = parser.parse_args()
+    port = free_port()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {**os.environ, "VIVA_DATABASE_URL": f"sqlite:///{tmp}/bench.db", "VIVA_LOG_LEVEL": "WARNING",
+               "VIVA_RATE_LIMIT_ANSWERS_PER_MINUTE": "100000", "VIVA_RATE_LIMIT_INTERVIEWS_PER_MINUTE": "100000",
+               "VIVA_RATE_LIMIT_ENABLED": "false"}
+        for var in ("VIVA_LLM_BASE_URL", "VIVA_LLM_API_KEY", "OPENAI_API_KEY", "OPENAI_BASE_URL"):
+            env.pop(var, None)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "serve", "--port", str(port)], cwd=ROOT, env=env,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            deadline = time.time() + 30
+            while time.time() < deadline:
+                try:
+                    if httpx.get(f"{base}/api/topics").status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.2)
+            asyncio.run(drive(base, args.interviews, args.per_topic))
+            print(f"server peak memory: {peak_rss_mb(server.pid):.0f} MB")
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
