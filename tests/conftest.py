@@ -46,7 +46,7 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-SERVICE_MARKERS = ("postgres", "browser", "llm_server")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "llm_server")
 
 
 @pytest.hookimpl(hookwrapper=True)
