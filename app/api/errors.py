@@ -7,6 +7,7 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import InvalidTransition, RateLimited, VivaError
 
@@ -52,6 +53,20 @@ async def validation_error_handler(_request: Request, exc: Exception) -> JSONRes
     )
 
 
+_HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    """Starlette's own errors (unknown path, wrong method, unparseable body) in the same JSON shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    status, message = exc.status_code, str(exc.detail)
+    if status == 400 and "parsing the body" in message:  # e.g. a body that is not UTF-8
+        return JSONResponse(error_body("invalid_request", "the request body is not valid JSON (UTF-8)",
+                                       problems=[{"field": "body", "problem": "not valid JSON"}]), 422)
+    return JSONResponse(error_body(_HTTP_CODES.get(status, f"http_{status}"), message), status, headers=exc.headers)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(VivaError, viva_error_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)

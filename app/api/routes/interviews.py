@@ -14,7 +14,7 @@ from sse_starlette.sse import EventSourceResponse
 from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation
 from app.api.errors import error_body
 from app.engine.plan import InterviewOptions
-from app.errors import VivaError
+from app.errors import InvalidTransition, VivaError
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
 from app.views import CreatedInterview, InterviewView, TurnReply
@@ -51,6 +51,14 @@ async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: 
 @router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse, dependencies=[Depends(limit_answers)])
 async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> EventSourceResponse:
     """Like POST /answers, as Server-Sent Events: ``delta`` chunks of the reply, then ``reply`` or ``error``."""
+    # Refusals that need no grading are plain HTTP errors (401/404/413/409), before any stream starts.
+    service.check_answer_size(body.text)
+    view = await service.view(interview_id, token)
+    if view.current is None:
+        raise InvalidTransition(
+            f"cannot answer while the interview is {view.state.value}", state=view.state.value,
+            hint="reload the interview (GET /api/interviews/{id}) to see where it stands",
+        )
     queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
 
     async def on_chunk(text: str) -> None:
