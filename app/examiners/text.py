@@ -57,6 +57,8 @@ class Sentence:
 
 def normalize(text: str) -> str:
     """Unicode NFKC + lowercase + unified apostrophes; lengths of words are preserved for offsets."""
+    if text.isascii():  # fast path: NFKC leaves ASCII unchanged
+        return text.lower()
     return unicodedata.normalize("NFKC", text).lower().replace("’", "'")
 
 
