@@ -282,6 +282,21 @@ async function send() {
   saveDraft(id, sentFor, text);
   setBusy(true);
 
+  // A stale tab must not answer a question it is not showing (the API takes no question id).
+  try {
+    const fresh = await api.view(id);
+    if (promptKey(fresh.current) !== sentFor) {
+      await load({ quiet: true });
+      box.value = text;
+      updateCounter();
+      notice(statusBox, "This interview moved on in another tab, so this answer was not sent. The conversation is refreshed and your text is kept in the box.", "warn");
+      if (state.view && state.view.state !== "grading") setBusy(false);
+      return;
+    }
+  } catch {
+    /* the answer request below reports the problem */
+  }
+
   const mine = candidateBubble(text, { questionKey, pending: true });
   const typing = typingBubble();
   thread.append(mine, typing);

@@ -1,0 +1,420 @@
+"""End-to-end tests of the browser chat: Playwright driving Debian's Chromium against the real app.
+
+The app runs with uvicorn in a thread on a free local port, on a throwaway SQLite file and the small
+fixture question bank. Playwright's own browser download does not work here: the tests use
+``/usr/bin/chromium`` (or ``VIVA_CHROMIUM``) and skip with the reason when it is missing (the
+conftest turns that skip into a failure in CI, which installs Chromium).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import FIXTURE_RUBRICS, ROOT
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("VIVA_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+MAX_ANSWER_CHARS = 1000
+XSS = '<img src=x onerror=alert(1)> and <script>alert("xss")</script> & "quotes"'
+
+
+# Fixtures -----------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    db = tmp_path_factory.mktemp("browser") / "viva.db"
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{db}", rubrics_dir=FIXTURE_RUBRICS,
+        llm_base_url=None, llm_api_key=None, max_answer_chars=MAX_ANSWER_CHARS, rate_limit_enabled=False,
+        log_level="WARNING",
+    )
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the app did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
+        pytest.skip(f"Chromium not found at {CHROMIUM} (apt-get install chromium, or set VIVA_CHROMIUM)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright (Python) is not installed")
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def context(browser: Any, base_url: str) -> Iterator[Any]:
+    ctx = browser.new_context(base_url=base_url, accept_downloads=True, viewport={"width": 1200, "height": 860},
+                              reduced_motion="reduce")
+    ctx.set_default_timeout(15000)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: Any) -> Iterator[Any]:
+    """A page that fails the test on any JavaScript dialog (alert from an XSS) or uncaught error."""
+    p = context.new_page()
+    problems: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        problems.append(f"dialog: {dialog.type} {dialog.message}")
+        dialog.dismiss()
+
+    p.on("dialog", on_dialog)
+    p.on("pageerror", lambda exc: problems.append(f"page error: {exc}"))
+    p.problems = problems
+    yield p
+    assert not problems, problems
+
+
+def shot(page: Any, name: str, *, docs: bool = False, full_page: bool = False) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=full_page)
+    if docs:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+
+
+# Helpers ------------------------------------------------------------------------------------
+
+
+def model_answers() -> dict[str, str]:
+    """Question prompt -> model answer, from the fixture bank (to give answers that cover key points)."""
+    out: dict[str, str] = {}
+    for path in FIXTURE_RUBRICS.glob("*.yaml"):
+        data = yaml.safe_load(path.read_text())
+        for q in (data or {}).get("questions", []) if isinstance(data, dict) else []:
+            out[q["prompt"].strip()] = " ".join(q["model_answer"].split())
+    return out
+
+
+def start_interview(page: Any, *, topics: list[str], per_topic: int = 1, feedback: str = "per_answer",
+                    name: str | None = None) -> str:
+    page.goto("/")
+    for topic in topics:
+        page.check(f'input[name="topics"][value="{topic}"]')
+    page.fill("#questions_per_topic", str(per_topic))
+    page.check(f'input[name="feedback"][value="{feedback}"]')
+    if name:
+        page.fill("#candidate_name", name)
+    page.click("#start-button")
+    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
+    page.wait_for_selector("#thread .msg-interviewer")
+    page.wait_for_selector("#answer-form:not([hidden])")
+    return page.url.rsplit("/", 1)[1]
+
+
+def current_prompt(page: Any) -> str:
+    return page.locator("#thread .msg-interviewer .msg-prompt").last.inner_text().strip()
+
+
+def replies(page: Any) -> int:
+    return page.locator("#thread .msg-interviewer:not(.msg-typing):not(.msg-streaming)").count()
+
+
+def send_answer(page: Any, text: str, *, how: str = "enter") -> None:
+    """Type and send an answer, then wait for the interviewer's reply to land."""
+    before = replies(page)
+    page.fill("#answer", text)
+    if how == "enter":
+        page.press("#answer", "Enter")
+    elif how == "dblclick":
+        page.dblclick("#send-button")
+    else:
+        page.click("#send-button")
+    page.wait_for_function(
+        "n => document.querySelectorAll('#thread .msg-interviewer:not(.msg-typing):not(.msg-streaming)').length > n"
+        " && !document.querySelector('#send-button').disabled",
+        arg=before,
+    )
+
+
+def api_get(page: Any, interview_id: str, path: str = "") -> Any:
+    """GET the API from inside the page, with the token the page keeps."""
+    return page.evaluate(
+        """async ([id, path]) => {
+            const token = JSON.parse(localStorage.getItem('viva.interviews'))[id].token;
+            const r = await fetch(`/api/interviews/${id}${path}`, {headers: {Authorization: `Bearer ${token}`}});
+            return {status: r.status, body: await r.json()};
+        }""",
+        [interview_id, path],
+    )
+
+
+# Tests --------------------------------------------------------------------------------------
+
+
+def test_complete_interview_from_start_to_report_and_download(page: Any) -> None:
+    answers = model_answers()
+    page.goto("/")
+    assert page.locator('input[name="topics"]').count() == 2
+    assert page.locator(".topic-summary").first.inner_text().strip()
+    assert "offline" in page.locator("#examiner").inner_text().lower()
+    shot(page, "start")
+
+    interview_id = start_interview(page, topics=["optimisation", "regularisation"], name="Ada")
+    assert "Topic 1 of 2" in page.locator("#progress-topic").inner_text()
+    assert "Question 1 of 1" in page.locator("#progress-question").inner_text()
+    assert re.fullmatch(r"\d+:\d\d", page.locator("#timer-value").inner_text())
+
+    # First question: half of the model answer (covers some key points; may earn a follow-up).
+    model = answers[current_prompt(page)]
+    sentences = re.split(r"(?<=\.)\s+", model)
+    first = " ".join(sentences[: max(1, len(sentences) // 2)])
+    send_answer(page, first)
+    feedback = page.locator("#thread .feedback").last
+    feedback.wait_for()
+    assert feedback.locator(".criterion").count() >= 3
+    assert page.locator("#thread .msg-candidate mark").count() >= 1, "the candidate's covered words are highlighted"
+    covered_quote = feedback.locator(".points-covered mark").first.inner_text()
+    assert covered_quote and covered_quote in first
+
+    # Follow-ups (if any) get the rest of the model answer, until the next topic begins.
+    for _ in range(3):
+        if "Topic 2 of 2" in page.locator("#progress-topic").inner_text() or page.locator("#done-panel").is_visible():
+            break
+        send_answer(page, " ".join(sentences[len(sentences) // 2:]) or model)
+    assert "Topic 2 of 2" in page.locator("#progress-topic").inner_text()
+
+    # The model answer of the finished first question can be revealed.
+    first_panel = page.locator("#thread .feedback").first
+    first_panel.get_by_role("button", name="Show model answer").click()
+    page.wait_for_function("() => [...document.querySelectorAll('.model-answer')].some(e => !e.hidden && e.textContent.includes('Model answer'))")
+    page.locator("#answer").fill("Dropout randomly")  # a draft in the box for the screenshot
+    page.set_viewport_size({"width": 1100, "height": 1000})
+    page.evaluate("""() => {
+        const bubble = document.querySelector('#thread .msg-interviewer');
+        window.scrollTo(0, bubble.getBoundingClientRect().top + window.scrollY - 140);
+    }""")
+    shot(page, "interview", docs=True)
+    page.set_viewport_size({"width": 1200, "height": 860})
+
+    # Second question, answered well.
+    page.locator("#answer").fill("")
+    for _ in range(4):
+        if page.locator("#done-panel").is_visible():
+            break
+        send_answer(page, answers.get(current_prompt(page), "Dropout randomly zeroes activations during training."))
+    page.locator("#done-panel").wait_for()
+    assert page.locator("#answer-form").is_hidden()
+    assert "Interview complete" in page.locator("#progress-topic").inner_text()
+
+    page.get_by_role("link", name="See your report").click()
+    page.wait_for_url(f"**/report/{interview_id}")
+    page.locator("#report").wait_for()
+    assert page.locator("#report-title").inner_text() == "Interview report: Ada"
+    assert re.fullmatch(r"\d\.\d", page.locator("#overall-value").inner_text())
+    assert page.locator("#chart svg rect.track").count() == 2
+    assert page.locator("#questions > li").count() == 2
+    page.locator("#summary").wait_for()
+    assert page.locator("#strengths li").count() >= 1
+    shot(page, "report", docs=True)
+    shot(page, "report-full", full_page=True)
+
+    # Downloads: fetched with the token, saved with a sensible name, with the real content.
+    with page.expect_download() as info:
+        page.click('[data-download="json"]')
+    download = info.value
+    assert re.fullmatch(r"viva-interview-\d{4}-\d\d-\d\d-[\w-]{8}\.json", download.suggested_filename)
+    data = json.loads(Path(download.path()).read_text())
+    assert data["id"] == interview_id and data["status"] == "completed"
+    assert data["questions"][0]["exchanges"][0]["answer"] == first
+    with page.expect_download() as info:
+        page.click('[data-download="md"]')
+    markdown = Path(info.value.path()).read_text()
+    assert info.value.suggested_filename.endswith(".md")
+    assert data["questions"][0]["prompt"] in markdown
+    pdf_button = page.locator('[data-download="pdf"]')
+    pdf_status = api_get_status(page, interview_id, "/transcript.pdf")
+    assert pdf_button.is_visible() == (pdf_status != 404)
+    if pdf_button.is_visible():
+        with page.expect_download() as info:
+            pdf_button.click()
+        assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"
+
+    # History lists it, with a link back to the report.
+    page.goto("/history")
+    item = page.locator("#history .history-item").first
+    item.get_by_role("link", name="Report").wait_for()
+    assert "completed" in item.inner_text().lower()
+    shot(page, "history")
+
+
+def api_get_status(page: Any, interview_id: str, path: str) -> int:
+    return int(page.evaluate(
+        """async ([id, path]) => {
+            const token = JSON.parse(localStorage.getItem('viva.interviews'))[id].token;
+            return (await fetch(`/api/interviews/${id}${path}`, {headers: {Authorization: `Bearer ${token}`}})).status;
+        }""",
+        [interview_id, path],
+    ))
+
+
+def test_reload_resumes_keeps_the_draft_and_double_click_stores_one_answer(page: Any) -> None:
+    interview_id = start_interview(page, topics=["optimisation"], per_topic=2, feedback="at_end")
+    send_answer(page, "Gradients are computed by backpropagation and the weights move.", how="dblclick")
+    # One answer stored, however many clicks.
+    transcript = api_get(page, interview_id, "/transcript.json")["body"]
+    answered = [ex for q in transcript["questions"] for ex in q["exchanges"] if ex["answer"]]
+    assert len(answered) == 1
+    assert page.locator("#thread .msg-candidate").count() == 1
+    assert page.locator("#thread .feedback").count() == 0, "feedback waits for the end"
+
+    prompt = current_prompt(page)
+    progress = page.locator("#progress-question").inner_text()
+    page.fill("#answer", "a draft that must survive the reload\nsecond line")
+    page.reload()
+    page.wait_for_selector("#thread .msg-candidate")
+    assert current_prompt(page) == prompt
+    assert page.locator("#progress-question").inner_text() == progress
+    assert page.locator("#thread .msg-candidate").count() == 1
+    assert page.locator("#answer").input_value() == "a draft that must survive the reload\nsecond line"
+
+    # Skip asks first, in a real dialog; Escape cancels it.
+    page.click("#skip-button")
+    dialog = page.locator("#confirm-dialog")
+    dialog.wait_for(state="visible")
+    assert page.evaluate("document.activeElement.id") == "confirm-cancel"
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="hidden")
+    assert current_prompt(page) == prompt
+    # Finish early, confirmed with the keyboard.
+    page.focus("#finish-button")
+    page.keyboard.press("Enter")
+    dialog.wait_for(state="visible")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.locator("#done-panel").wait_for()
+    view = api_get(page, interview_id)["body"]
+    assert view["state"] == "completed"
+    shot(page, "interview-finished-early")
+
+
+def test_xss_payload_is_shown_as_text(page: Any) -> None:
+    interview_id = start_interview(page, topics=["regularisation"], per_topic=1)
+    send_answer(page, XSS)
+    bubble = page.locator("#thread .msg-candidate").first
+    assert bubble.locator(".msg-body").inner_text().strip() == XSS
+    assert page.locator("#thread img, #thread script").count() == 0
+    page.reload()
+    page.wait_for_selector("#thread .msg-candidate")
+    assert page.locator("#thread .msg-candidate .msg-body").first.inner_text().strip() == XSS
+    page.click("#finish-button")
+    page.click("#confirm-ok")
+    page.locator("#done-panel").wait_for()
+    page.goto(f"/report/{interview_id}")
+    page.locator("#report").wait_for()
+    assert XSS in page.locator("#questions").inner_text()
+    assert page.locator("#main img, #main script").count() == 0
+    page.wait_for_timeout(300)  # let any injected handler fire; the page fixture fails on a dialog
+
+
+def test_refused_and_failed_answers_keep_the_text(page: Any) -> None:
+    start_interview(page, topics=["optimisation"], per_topic=1)
+    prompt = current_prompt(page)
+
+    # Over the size limit: the counter warns, the server refuses (413), the text stays.
+    long_text = "word " * (MAX_ANSWER_CHARS // 5 + 40)
+    page.fill("#answer", long_text)
+    counter = page.locator("#char-counter")
+    assert counter.is_visible() and "too long" in counter.inner_text()
+    page.press("#answer", "Enter")
+    error = page.locator("#answer-error")
+    error.wait_for()
+    assert "too long" in error.inner_text().lower()
+    assert page.locator("#answer").input_value() == long_text
+    assert page.locator("#thread .msg-candidate").count() == 0
+    assert not page.locator("#send-button").is_disabled()
+    shot(page, "interview-refused")
+
+    # The server fails (503 from a proxy): the page says so, keeps the text, and nothing is stored.
+    page.route("**/answers/stream", lambda route: route.fulfill(status=503, content_type="text/html", body="<h1>Service Unavailable</h1>"))
+    page.fill("#answer", "An answer typed while the server is down.")
+    page.press("#answer", "Enter")
+    page.wait_for_function("() => document.querySelector('#answer-error').textContent.includes('server')")
+    assert page.locator("#answer").input_value() == "An answer typed while the server is down."
+    assert current_prompt(page) == prompt
+    page.unroute("**/answers/stream")
+
+    # The draft survives a reload too, and then goes through.
+    page.reload()
+    page.wait_for_selector("#thread .msg-interviewer")
+    assert page.locator("#answer").input_value() == "An answer typed while the server is down."
+    send_answer(page, page.locator("#answer").input_value(), how="click")
+    assert page.locator("#thread .msg-candidate").count() == 1
+
+
+def test_a_stale_second_tab_does_not_answer_the_wrong_question(context: Any, page: Any) -> None:
+    interview_id = start_interview(page, topics=["optimisation", "regularisation"], per_topic=1, feedback="at_end")
+    other = context.new_page()
+    other.goto(f"/interview/{interview_id}")
+    other.wait_for_selector("#answer-form:not([hidden])")
+    send_answer(page, "First tab answers the first question.")
+    # The second tab still shows the first question; its answer is not sent to the next one.
+    other.fill("#answer", "Stale tab text.")
+    other.press("#answer", "Enter")
+    other.wait_for_function("() => document.querySelector('#status').textContent.includes('another tab')")
+    assert other.locator("#answer").input_value() == "Stale tab text."
+    transcript = api_get(page, interview_id, "/transcript.json")["body"]
+    answers = [ex["answer"] for q in transcript["questions"] for ex in q["exchanges"] if ex["answer"]]
+    assert answers == ["First tab answers the first question."]
+    other.close()
+
+
+def test_phone_sized_screen(browser: Any, base_url: str) -> None:
+    ctx = browser.new_context(base_url=base_url, viewport={"width": 390, "height": 844}, device_scale_factor=1,
+                              is_mobile=True, has_touch=True)
+    try:
+        p = ctx.new_page()
+        start_interview(p, topics=["optimisation"], per_topic=1)
+        send_answer(p, "Weights move opposite the gradient; the learning rate sets the step size.", how="click")
+        width = p.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page scrolls sideways ({width}px)"
+        shot(p, "interview-phone")
+    finally:
+        ctx.close()
