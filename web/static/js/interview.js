@@ -304,6 +304,10 @@ async function send() {
 
   let streaming = null;
   let streamed = "";
+  // Say so when the reply is slow (an LLM examiner can take a while); the answer is safe meanwhile.
+  const slow = setTimeout(() => {
+    if (!streamed) notice(statusBox, "The interviewer is taking longer than usual. Your answer is kept; please wait…", "info");
+  }, 8000);
   try {
     const reply = await streamAnswer(id, text, {
       onDelta: (chunk) => {
@@ -318,6 +322,8 @@ async function send() {
         scrollToEnd();
       },
     });
+    clearTimeout(slow);
+    if (statusBox.textContent.startsWith("The interviewer is taking longer")) notice(statusBox, "");
     mine.classList.remove("msg-pending");
     saveDraft(id, sentFor, "");
     box.value = "";
@@ -328,6 +334,8 @@ async function send() {
     applyTurn(reply);
     announce(`Interviewer: ${reply.message}`);
   } catch (e) {
+    clearTimeout(slow);
+    if (statusBox.textContent.startsWith("The interviewer is taking longer")) notice(statusBox, "");
     (streaming || typing).remove();
     mine.remove();
     await failed(e, sentFor, text);

@@ -26,8 +26,10 @@ function renderSummary(summary) {
 
 function renderQuestion(q, index, titles) {
   const quotes = q.final_grade ? q.final_grade.covered.map((c) => c.quote) : [];
-  const turns = q.exchanges.map((ex) => h("div", { class: "turn" },
-    h("div", { class: "turn-prompt" }, h("span", { class: "turn-label" }, ex.kind === "follow_up" ? "Follow-up" : "Question"), h("p", {}, ex.prompt)),
+  const turns = q.exchanges.map((ex, i) => h("div", { class: "turn" },
+    // The question itself is the card's heading; follow-ups are shown in full.
+    i === 0 && ex.prompt === q.prompt ? null
+      : h("div", { class: "turn-prompt" }, h("span", { class: "turn-label" }, ex.kind === "follow_up" ? "Follow-up" : "Question"), h("p", {}, ex.prompt)),
     h("div", { class: "turn-answer" }, h("span", { class: "turn-label" }, "Your answer"),
       ex.skipped ? h("p", { class: "msg-skipped" }, "Skipped")
         : ex.answer === null ? h("p", { class: "muted" }, "Not answered")
