@@ -419,3 +419,26 @@ def test_phone_sized_screen(browser: Any, base_url: str) -> None:
         shot(p, "interview-phone")
     finally:
         ctx.close()
+
+
+def test_a_conflict_resyncs_and_keeps_one_answer(page: Any) -> None:
+    """A 409 after the answer was in fact stored (a duplicate send): the page resyncs, shows it once."""
+    interview_id = start_interview(page, topics=["regularisation"], per_topic=2, feedback="at_end")
+    first_prompt = current_prompt(page)
+
+    def store_then_conflict(route: Any) -> None:
+        route.fetch()  # the real request: the server stores the answer
+        route.fulfill(status=409, content_type="application/json", body=json.dumps(
+            {"error": {"code": "invalid_transition", "message": "cannot answer while the interview is grading", "state": "grading"}}))
+
+    page.route("**/answers/stream", store_then_conflict)
+    page.fill("#answer", "An answer that reaches the server once.")
+    page.press("#answer", "Enter")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('stored once')")
+    page.unroute("**/answers/stream")
+    assert page.locator("#answer").input_value() == ""
+    assert page.locator("#thread .msg-candidate").count() == 1
+    assert current_prompt(page) != first_prompt, "the thread moved on to the next prompt"
+    transcript = api_get(page, interview_id, "/transcript.json")["body"]
+    answers = [ex["answer"] for q in transcript["questions"] for ex in q["exchanges"] if ex["answer"]]
+    assert answers == ["An answer that reaches the server once."]
