@@ -109,12 +109,19 @@ class InterviewService:
                 hint="shorten the answer (VIVA_MAX_ANSWER_CHARS sets the limit)",
             )
 
-    async def answer(self, interview_id: str, token: str | None, text: str, on_chunk: OnChunk | None = None) -> TurnReply:
+    async def answer(
+        self, interview_id: str, token: str | None, text: str, on_chunk: OnChunk | None = None, turn: int | None = None,
+    ) -> TurnReply:
         self.check_answer_size(text)
         text = clean_text(text).strip()
         row, plan, state, turns = await self._load(interview_id, token)
         new_state, _ = transition(plan, state, Answer())
         open_turn = turns[-1]
+        if turn is not None and turn != open_turn.seq:
+            raise Conflict(
+                f"turn {turn} was already answered; the interview is now at turn {open_turn.seq}",
+                state=state.status.value, hint="reload the interview to see the current question; your text was not stored",
+            )
         version = await to_thread.run_sync(
             lambda: self.store.save_step(
                 row.id, row.version, state=new_state.model_dump(mode="json"), status=new_state.status.value,
@@ -324,7 +331,7 @@ def _current_thread(turns: list[TurnRow]) -> list[TurnRow]:
 
 def _prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
     return CurrentPrompt(
-        kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
+        turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
         difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
     )
 

@@ -23,6 +23,7 @@ class Progress(BaseModel):
 
 
 class CurrentPrompt(BaseModel):
+    turn: int = Field(description="Sequence number of this prompt; send it back as the answer's 'turn'")
     kind: str = Field(description="'question' or 'follow_up'")
     text: str
     topic_id: str

@@ -146,3 +146,22 @@ async def test_topics_and_examiner_info(client: httpx.AsyncClient) -> None:
     assert {t["id"] for t in topics} == {"optimisation", "regularisation"} and all(t["summary"] for t in topics)
     info = (await client.get("/api/info")).json()
     assert info["examiner"]["kind"] == "offline" and info["max_answer_chars"] == 8000
+
+
+async def test_answer_for_a_stale_turn_is_refused_and_not_stored(client: httpx.AsyncClient) -> None:
+    created = await start(client, topics=["optimisation"], questions_per_topic=2, max_follow_ups=0)
+    iid, headers, turn = created["id"], auth(created["token"]), created["current"]["turn"]
+    first = await client.post(f"/api/interviews/{iid}/answers", json={"text": "negative gradient", "turn": turn}, headers=headers)
+    assert first.status_code == 200
+    stale = await client.post(f"/api/interviews/{iid}/answers", json={"text": "from an old tab", "turn": turn}, headers=headers)
+    assert stale.status_code == 409 and "already answered" in stale.json()["error"]["message"]
+    transcript = (await client.get(f"/api/interviews/{iid}/transcript.json", headers=headers)).json()
+    assert all(ex["answer"] != "from an old tab" for q in transcript["questions"] for ex in q["exchanges"])
+
+
+async def test_lookup_returns_only_interviews_whose_token_matches(client: httpx.AsyncClient) -> None:
+    a, b = await start(client), await start(client)
+    r = await client.post("/api/interviews/lookup", json={"interviews": [
+        {"id": a["id"], "token": a["token"]}, {"id": b["id"], "token": a["token"]}, {"id": "nope", "token": "x"},
+    ]})
+    assert r.status_code == 200 and [v["id"] for v in r.json()] == [a["id"]]

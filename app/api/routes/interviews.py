@@ -28,12 +28,32 @@ _in_flight: set[asyncio.Task[TurnReply]] = set()
 
 class AnswerIn(BaseModel):
     text: str = Field(description="The candidate's answer (size limit: VIVA_MAX_ANSWER_CHARS, default 8000)")
+    turn: int | None = Field(
+        default=None,
+        description="The 'turn' of the prompt being answered (from 'current'). When given and the interview has "
+        "moved on (another tab answered), the answer is refused with 409 instead of answering the next question.",
+    )
 
 
 @router.post("", status_code=201, dependencies=[Depends(limit_creation)])
 async def create_interview(options: InterviewOptions, service: ServiceDep) -> CreatedInterview:
     """Start an interview; the reply carries its secret token and the first question."""
     return await service.create(options)
+
+
+class Credential(BaseModel):
+    id: str = Field(max_length=64)
+    token: str = Field(max_length=128)
+
+
+class LookupIn(BaseModel):
+    interviews: list[Credential] = Field(max_length=200, description="The id and token pairs a browser kept")
+
+
+@router.post("/lookup")
+async def lookup(body: LookupIn, service: ServiceDep) -> list[InterviewView]:
+    """Several interviews at once (a browser's history); pairs that do not match are left out."""
+    return await service.history({c.id: c.token for c in body.interviews})
 
 
 @router.get("/{interview_id}")
@@ -45,7 +65,7 @@ async def get_interview(interview_id: str, service: ServiceDep, token: TokenDep)
 @router.post("/{interview_id}/answers", dependencies=[Depends(limit_answers)])
 async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> TurnReply:
     """Answer the current question or follow-up; returns the interviewer's reply."""
-    return await service.answer(interview_id, token, body.text)
+    return await service.answer(interview_id, token, body.text, turn=body.turn)
 
 
 @router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse, dependencies=[Depends(limit_answers)])
@@ -66,7 +86,7 @@ async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep
 
     async def work() -> TurnReply:
         try:
-            reply = await service.answer(interview_id, token, body.text, on_chunk=on_chunk)
+            reply = await service.answer(interview_id, token, body.text, on_chunk=on_chunk, turn=body.turn)
             await queue.put(("reply", reply.model_dump_json()))
             return reply
         except VivaError as exc:
