@@ -100,7 +100,8 @@ class InterviewStore:
                 .values(**values)
             )
             if result.rowcount != 1:
-                conn.rollback()
+                # Nothing was written (the UPDATE matched no row); raising rolls the transaction back.
+                # (No conn.rollback() here: inside engine.begin() the next statement would then fail.)
                 current = conn.execute(select(INTERVIEW.c.status).where(INTERVIEW.c.id == interview_id)).scalar()
                 raise Conflict(
                     "another request changed this interview first; your request was not applied",
