@@ -150,7 +150,7 @@ export const api = {
  * Calls onDelta(text) for each chunk; resolves with the TurnReply; rejects with ApiError.
  * EventSource cannot POST or send headers, so the stream is parsed from fetch's body.
  */
-export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000 } = {}) {
+export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn } = {}) {
   const controller = new AbortController();
   let idle = setTimeout(() => controller.abort(), idleTimeoutMs);
   const touch = () => {
@@ -162,7 +162,8 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
     response = await fetch(`/api/interviews/${encodeURIComponent(id)}/answers/stream`, {
       method: "POST",
       headers: headers(id, { "Content-Type": "application/json", Accept: "text/event-stream" }),
-      body: JSON.stringify({ text }),
+      // The turn this tab is showing: the server refuses (409) an answer for a prompt that has moved on.
+      body: JSON.stringify(turn === undefined ? { text } : { text, turn }),
       signal: controller.signal,
       cache: "no-store",
     });

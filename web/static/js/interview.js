@@ -282,7 +282,7 @@ async function send() {
   saveDraft(id, sentFor, text);
   setBusy(true);
 
-  // A stale tab must not answer a question it is not showing (the API takes no question id).
+  // A stale tab must not answer a question it is not showing: refresh first; the answer also names its turn.
   try {
     const fresh = await api.view(id);
     if (promptKey(fresh.current) !== sentFor) {
@@ -310,6 +310,7 @@ async function send() {
   }, 8000);
   try {
     const reply = await streamAnswer(id, text, {
+      turn: state.view && state.view.current ? state.view.current.turn : undefined,
       onDelta: (chunk) => {
         streamed += chunk;
         if (!streaming) {
