@@ -17,6 +17,7 @@ from app.examiners.matching import (
     PointProfile,
     bigram_coverage,
     match_point,
+    matched_vocabulary,
     question_profile,
     vocabulary_coverage,
 )
@@ -44,6 +45,9 @@ class Assessment:
     answered_stems: frozenset[str] = frozenset()  # every content stem the candidate used
     practical_terms: int = 0  # distinct practice words in substantive sentences
     substantive_share: float = 0.0  # share of sentences that are substantive
+    matched_weight: float = 0.0  # summed IDF weight of the model answer's stems used (absolute, not a share)
+    matched_terms: int = 0  # distinct model-answer stems used that are not question words
+    reference_words: int = 0  # content words of the model answer
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -95,6 +99,8 @@ def assess(request: GradingRequest) -> Assessment:
     result.answered_stems = frozenset(stems)
     asserted = {t.stem for s in every_sentence for t in s.content if not t.negated}
     result.vocabulary = vocabulary_coverage(profile, asserted)
+    result.matched_weight, result.matched_terms = matched_vocabulary(profile, asserted)
+    result.reference_words = profile.reference_words
     result.bigrams = bigram_coverage(profile, set(zip(stems, stems[1:])))
     matched_stems = frozenset().union(*(m.matched_stems for _, m in result.matches))
     substantive = [s for s in every_sentence if any(t.stem in matched_stems for t in s.content)]

@@ -59,6 +59,7 @@ class QuestionProfile:
     stem_weights: dict[str, float]  # informativeness of every stem used by the key points
     vocabulary: dict[str, float]  # model-answer stem -> weight (corpus IDF, prompt words discounted)
     bigrams: frozenset[tuple[str, str]]  # adjacent content-stem pairs of the model answer
+    reference_words: int = 0  # content words of the model answer (its length, for length-relative measures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,13 +140,19 @@ def question_profile(question: Question, corpus: tuple[Question, ...] = ()) -> Q
     answer_stems = [t.stem for t in _content(tokenize(question.model_answer))]
     bigrams = frozenset(zip(answer_stems, answer_stems[1:]))
     vocabulary = _vocabulary(question, prompt_stems, corpus or (question,))
-    return QuestionProfile(tuple(points), prompt_stems, weights, vocabulary, bigrams)
+    return QuestionProfile(tuple(points), prompt_stems, weights, vocabulary, bigrams, len(answer_stems))
 
 
 def vocabulary_coverage(profile: QuestionProfile, stems: set[str]) -> float:
     """Weighted share of the model answer's vocabulary found anywhere in the answers (order-free)."""
     total = sum(profile.vocabulary.values())
     return sum(w for s, w in profile.vocabulary.items() if s in stems) / total if total else 0.0
+
+
+def matched_vocabulary(profile: QuestionProfile, stems: set[str]) -> tuple[float, int]:
+    """(summed weight of the model-answer stems found, number of them that are not prompt words)."""
+    found = [s for s in profile.vocabulary if s in stems]
+    return sum(profile.vocabulary[s] for s in found), sum(s not in profile.prompt_stems for s in found)
 
 
 def bigram_coverage(profile: QuestionProfile, bigrams: set[tuple[str, str]]) -> float:

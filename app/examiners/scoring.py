@@ -17,8 +17,6 @@ from app.examiners.assessment import Assessment
 # Blended coverage (see _coverage_level) at which correctness reaches 5: answers rarely reuse more than
 # a third of a model answer's vocabulary. Tuned on the SAF training split for agreement (QWK).
 FULL_COVERAGE = 0.3
-# Steepness of the continuous score's saturation (1 - e^-3 = 0.95 at FULL_COVERAGE), tuned on SAF training.
-SATURATION = 3.0
 # Share of key-point coverage in the coverage blend, and weight of word pairs within the rest.
 KEY_POINT_SHARE = 0.2
 BIGRAM_SHARE = 0.3
@@ -101,12 +99,59 @@ def criterion_scores(a: Assessment, criterion_ids: list[str]) -> dict[str, int]:
     return scores
 
 
+# The continuous score is a logistic blend of general (question-independent) features of an
+# assessment. The coefficients were fit on the `training` split of the SAF data only (fractional
+# logistic regression on the human 0-1 grades, L2 0.01, Newton's method) by
+# bench/fit_score_model.py, which prints this table and every split's figures; re-run it after
+# changing the features. No question ids or texts are involved: the same weights serve every question.
+FEATURE_NAMES = (
+    "bias",
+    "sqrt_vocabulary",  # sqrt of the IDF-weighted share of the model answer's vocabulary used
+    "sqrt_coverage",  # sqrt of the weighted key-point coverage
+    "breadth",  # share of key points fully covered
+    "sqrt_bigrams",  # sqrt of the share of the model answer's word pairs used
+    "length_ratio",  # log of substantive answer words over model-answer words
+    "short_penalty",  # squared negative part of length_ratio (much shorter than the reference)
+    "log_terms",  # log(1 + distinct model-answer terms used, question words excluded)
+    "log_weight",  # log(1 + summed weight of the model-answer vocabulary used)
+    "log_reference",  # log(1 + model-answer words): long references are rarely covered in full
+    "vocabulary_x_reference",  # sqrt_vocabulary * log_reference
+)
+# Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
+CONTRADICTION_PENALTY = 0.3
+SCORE_MODEL = (-0.169, 6.31, 0.31, 2.381, 2.625, 0.298, 0.033, -2.014, 3.525, -0.519, -3.038)
+
+
+def score_features(a: Assessment) -> tuple[float, ...]:
+    """The features of `continuous_score`, in the order of FEATURE_NAMES."""
+    length_ratio = math.log((a.substantive_words + 1) / (a.reference_words + 1))
+    sqrt_vocabulary = math.sqrt(a.vocabulary)
+    log_reference = math.log(a.reference_words + 1)
+    return (
+        1.0,
+        sqrt_vocabulary,
+        math.sqrt(a.coverage),
+        a.breadth,
+        math.sqrt(a.bigrams),
+        length_ratio,
+        min(0.0, length_ratio) ** 2,
+        math.log1p(a.matched_terms),
+        math.log1p(a.matched_weight),
+        log_reference,
+        sqrt_vocabulary * log_reference,
+    )
+
+
+def model_score(a: Assessment, weights: tuple[float, ...] = SCORE_MODEL) -> float:
+    """The logistic blend of `score_features` (0-1), before the non-answer and restatement rules."""
+    z = sum(w * f for w, f in zip(weights, score_features(a)))
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def continuous_score(a: Assessment) -> float:
     """A 0-1 estimate of answer quality without the rounding of criterion levels (used by `viva eval`)."""
     if not a.scorable:
         return 0.0
-    # A smooth saturation rather than the hard cap of the criterion levels: the same calibration
-    # (about 0.95 at FULL_COVERAGE) without collapsing every strong answer onto one tied value.
-    value = max(0.0, _blend(a) - 0.6 * a.contradicted * FULL_COVERAGE)
-    saturated = 1.0 - math.exp(-SATURATION * value / FULL_COVERAGE)
-    return saturated * (0.2 if "restates_question" in a.flags else 1.0)
+    # Rules the data cannot teach (too rare in it): contradicting key points and restating the question cost.
+    penalty = 1.0 - CONTRADICTION_PENALTY * a.contradicted
+    return model_score(a) * penalty * (0.2 if "restates_question" in a.flags else 1.0)
