@@ -7,6 +7,8 @@ the model answer or a missed point's full text.
 
 from __future__ import annotations
 
+import re
+
 from app.bank.schema import KeyPoint
 from app.examiners.assessment import Assessment
 from app.examiners.text import tokenize
@@ -19,8 +21,19 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def _in_sentence(text: str) -> str:
+    """A key point's sentence made fit to run inside another sentence."""
+    text = _short(text).rstrip(" .;")
+    keep_case = len(text) > 1 and (text[1].isupper() or not text[0].isalpha())
+    return text if keep_case else text[0].lower() + text[1:]
+
+
 def _area(point: KeyPoint, known: frozenset[str]) -> str:
-    """A few words of the point (source spelling) that the candidate did not use, naming its area."""
+    """Name the point's area without giving it away: the rubric author's id names the concept
+    ("learning-rate" -> "learning rate"); derived points ("point-3") fall back to a few of its words
+    that the candidate did not use."""
+    if not re.fullmatch(r"point-\d+", point.id):
+        return point.id.replace("-", " ")
     words: list[str] = []
     for token in tokenize(point.text):
         if token.is_stop or token.stem in known:
@@ -59,7 +72,7 @@ def write_feedback(a: Assessment, answered_stems: frozenset[str]) -> str:
     parts: list[str] = []
     covered = [p.key_point for p, m in a.matches if m.credit >= 1.0]
     if covered:
-        named = "; ".join(_short(kp.text) for kp in covered[:_MAX_NAMED])
+        named = "; ".join(_in_sentence(kp.text) for kp in covered[:_MAX_NAMED])
         more = f" and {len(covered) - _MAX_NAMED} more" if len(covered) > _MAX_NAMED else ""
         parts.append(f"Good: you covered {named}{more}.")
     elif a.coverage > 0:
@@ -69,8 +82,8 @@ def write_feedback(a: Assessment, answered_stems: frozenset[str]) -> str:
     missed = missed_points(a)
     if missed:
         parts.append(
-            f"Missing {len(missed)} of {len(a.matches)} key points; the most important gap concerns "
-            f"{_area(missed[0], answered_stems)}."
+            f"Missing {len(missed)} of {len(a.matches)} key points; the biggest gap is around "
+            f"\u201c{_area(missed[0], answered_stems)}\u201d."
         )
     if "restates_question" in a.flags:
         parts.append("Most of the answer repeats the question - explain instead of restating.")
