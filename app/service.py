@@ -239,7 +239,7 @@ class InterviewService:
         return TurnReply(
             state=new_state.status,
             message=message,
-            grade=grade if show_feedback else None,
+            grade=_visible_grade(grade, ctx.next_is_follow_up) if show_feedback else None,
             progress=progress_of(plan, new_state, titles),
             current=current,
         )
@@ -317,6 +317,15 @@ class InterviewService:
             current=_prompt_of(open_turn, state) if open_turn else None,
             created_at=row.created_at, finished_at=row.finished_at,
         )
+
+
+def _visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:
+    """While a follow-up probes this question, the missed points stay unnamed: showing them would hand
+    the candidate the answer to the follow-up. The stored grade keeps them; the transcript shows them."""
+    if grade is None or not follow_up_pending:
+        return grade
+    hidden = [m.model_copy(update={"text": "(shown after the follow-up)"}) for m in grade.missed]
+    return grade.model_copy(update={"missed": hidden})
 
 
 def _token_matches(row: InterviewRow, token: str | None) -> bool:

@@ -165,3 +165,13 @@ async def test_lookup_returns_only_interviews_whose_token_matches(client: httpx.
         {"id": a["id"], "token": a["token"]}, {"id": b["id"], "token": a["token"]}, {"id": "nope", "token": "x"},
     ]})
     assert r.status_code == 200 and [v["id"] for v in r.json()] == [a["id"]]
+
+
+async def test_missed_points_are_not_named_while_a_follow_up_probes_them(client: httpx.AsyncClient) -> None:
+    created = await start(client, topics=["regularisation"], questions_per_topic=1, difficulty="easy", max_follow_ups=1)
+    r = await client.post(f"/api/interviews/{created['id']}/answers", json={"text": "Dropout randomly drops units."},
+                          headers=auth(created["token"]))
+    reply = r.json()
+    assert reply["state"] == "awaiting_follow_up" and reply["grade"]["missed"]
+    missed_texts = {kp.text for kp in BANK.question("regularisation", "dropout").key_points}
+    assert not missed_texts & {m["text"] for m in reply["grade"]["missed"]}
