@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 
 from app.bank.loader import QuestionBank
 from app.engine.machine import Status
@@ -10,6 +11,7 @@ from app.examiners.base import Grade
 from app.interviewer.base import SummaryContext, TopicResult
 from app.models import InterviewRow, TurnRow
 from app.transcript.model import CriterionResult, ExchangeRecord, QuestionRecord, TopicScore, Transcript
+from app.transcript.reproducibility import build_reproducibility
 
 
 def viva_version() -> str:
@@ -46,7 +48,10 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 2) if values else None
 
 
-def build_transcript(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank) -> Transcript:
+def build_transcript(
+    row: InterviewRow, turns: list[TurnRow], bank: QuestionBank, prompts_dir: Path | None = None
+) -> Transcript:
+    """``prompts_dir`` (Settings.prompts_dir) is hashed for the reproducibility block; default ./prompts."""
     over = row.status in (Status.COMPLETED.value, Status.ABANDONED.value)
     questions: list[QuestionRecord] = []
     for thread in _group_threads(turns):
@@ -57,7 +62,7 @@ def build_transcript(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank
         answered = [t.answered_at for t in thread if t.answered_at]
         criteria = [
             CriterionResult(criterion_id=c.id, title=c.title, score=grade.scores.get(c.id, 0),
-                            anchor=c.anchors[grade.scores.get(c.id, 0)])
+                            anchor=c.anchors[grade.scores.get(c.id, 0)], weight=c.weight)
             for c in topic.criteria
         ] if grade else []
         finished_thread = grade is not None or any(t.skipped for t in thread)
@@ -81,12 +86,20 @@ def build_transcript(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank
         topics.append(TopicScore(topic_id=topic_id, title=bank.topic(topic_id).title, score=_mean(scores),
                                  questions=sum(1 for q in questions if q.topic_id == topic_id)))
     all_scores = [q.score for q in questions if q.score is not None]
+    rubric_hashes = {t: bank.file_hashes.get(t, "") for t in dict.fromkeys(q.topic_id for q in questions)}
+    last_answer = max((t.answered_at for t in turns if t.answered_at), default=None)
     return Transcript(
         viva_version=viva_version(), id=row.id, status=row.status, created_at=row.created_at,
         finished_at=row.finished_at, options=row.options, examiner=row.examiner, questions=questions,
         topics=topics, overall=_mean(all_scores), summary=row.summary,
         usage={"prompt_tokens": row.prompt_tokens, "completion_tokens": row.completion_tokens},
-        rubric_hashes={t: bank.file_hashes.get(t, "") for t in dict.fromkeys(q.topic_id for q in questions)},
+        rubric_hashes=rubric_hashes,
+        duration_seconds=round((last_answer - row.created_at).total_seconds(), 1) if last_answer else None,
+        reproducibility=build_reproducibility(
+            viva_version=viva_version(), examiner=row.examiner, questions=questions, rubric_files=rubric_hashes,
+            prompt_tokens=row.prompt_tokens, completion_tokens=row.completion_tokens,
+            summary_examiner=(row.summary or {}).get("examiner"), prompts_dir=prompts_dir,
+        ),
     )
 
 

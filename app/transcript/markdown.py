@@ -1,59 +1,115 @@
-"""Markdown rendering of a transcript. Candidate text is escaped so it cannot inject markup."""
+"""Markdown rendering of a transcript.
+
+Every piece of text that did not come from Viva's own wording (answers, follow-ups, LLM feedback and
+summaries, rubric text, option values) goes through ``text_safety`` so it renders as the literal
+characters typed: no HTML, no links or images, no headings or lists injected, no broken tables.
+"""
 
 from __future__ import annotations
 
-import re
-
-from app.transcript.model import Transcript
-
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
+from app.transcript import formatting as fmt
+from app.transcript.model import QuestionRecord, Transcript
+from app.transcript.text_safety import blockquote, code_span, one_line, paragraphs
 
 
-def escape_md(text: str) -> str:
-    """Escape Markdown and HTML so candidate text renders as the literal characters typed."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+def _overview(t: Transcript) -> list[str]:
+    out = ["# Viva mock interview: scored transcript", ""]
+    rows = [
+        ("Overall score", f"**{fmt.score(t.overall)}**"),
+        ("Status", t.status),
+        ("Started", fmt.moment(t.created_at)),
+        ("Finished", fmt.moment(t.finished_at)),
+        ("Time answering", fmt.duration(t.duration_seconds)),
+        ("Questions", str(len(t.questions))),
+        ("Examiner", fmt.examiner(t)),
+        ("Interview id", code_span(t.id)),
+    ]
+    out += [f"- **{label}:** {value}" for label, value in rows]
+    out += ["", "## Options chosen", ""]
+    out += [f"- **{label}:** {one_line(value)}" for label, value in fmt.options(t)]
+    out += ["", "## Scores by topic", "", "| Topic | Score | Questions | |", "| --- | ---: | ---: | --- |"]
+    out += [f"| {one_line(tp.title)} | {fmt.score(tp.score)} | {tp.questions} | {fmt.bar(tp.score)} |" for tp in t.topics]
+    out += [f"| **Overall** | **{fmt.score(t.overall)}** | {len(t.questions)} | {fmt.bar(t.overall)} |"]
+    return out
 
 
-def _quote(text: str) -> str:
-    return "\n".join("> " + escape_md(line) if line.strip() else ">" for line in text.splitlines()) or "> (empty)"
+def _summary(t: Transcript) -> list[str]:
+    s = t.summary
+    if s is None:
+        return []
+    out = ["", "## Summary", ""] + (paragraphs(s.text) or ["*(no summary)*"])
+    if s.strengths:
+        out += ["", "**Strengths**", ""] + [f"- {one_line(x)}" for x in s.strengths]
+    if s.gaps:
+        out += ["", "**Gaps by topic**", ""]
+        out += [f"- **{one_line(topic)}:** {'; '.join(one_line(x) for x in points)}" for topic, points in s.gaps.items() if points]
+    if s.study_next:
+        out += ["", "**Study next**", ""] + [f"- {one_line(x)}" for x in s.study_next]
+    return out
 
 
-def _score(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f} / 5"
+def _exchanges(q: QuestionRecord) -> list[str]:
+    out: list[str] = []
+    for ex in q.exchanges:
+        label = "Question" if ex.kind == "question" else "Follow-up"
+        out += ["", f"**{label}:**", ""] + paragraphs(ex.prompt)
+        if ex.skipped:
+            answer = ["> *(skipped)*"]
+        elif ex.answer is None:
+            answer = ["> *(not answered)*"]
+        else:
+            answer = blockquote(ex.answer, empty="(empty answer)")
+        out += ["", "**Answer:**", ""] + answer
+    return out
+
+
+def _grade(q: QuestionRecord) -> list[str]:
+    g = q.final_grade
+    if g is None:
+        return []
+    out = ["", "**Scores by criterion**", "", "| Criterion | Score | What this score means |", "| --- | ---: | --- |"]
+    out += [f"| {one_line(c.title)} | {c.score} / 5 | {one_line(c.anchor)} |" for c in q.criteria]
+    if g.covered:
+        out += ["", "**Key points covered** (with your words)", ""]
+        out += [f"- {one_line(c.text)}: \u201c{one_line(c.quote)}\u201d" for c in g.covered]
+    if g.missed:
+        out += ["", "**Key points missed**", ""] + [f"- {one_line(m.text)}" for m in g.missed]
+    if g.feedback.strip():
+        out += ["", "**Feedback**", ""] + paragraphs(g.feedback)
+    out += ["", f"*Graded by {one_line(g.examiner)}" + (f"; flags: {one_line(', '.join(g.flags))}" if g.flags else "") + "*"]
+    return out
+
+
+def _question(n: int, q: QuestionRecord) -> list[str]:
+    out = ["", f"### {n}. {one_line(q.topic_title)}: {fmt.score(q.score)}", ""]
+    out.append(f"*Difficulty {fmt.difficulty(q.difficulty)} \u00b7 time spent {fmt.duration(q.time_spent_seconds)}*")
+    out += _exchanges(q) + _grade(q)
+    if q.model_answer:
+        out += ["", "**Model answer**", ""] + blockquote(q.model_answer)
+    return out
+
+
+def _reproducibility(t: Transcript) -> list[str]:
+    r = t.reproducibility
+    out = ["", "## Reproducibility", ""]
+    if r is None:
+        return out + [f"- **Viva version:** {code_span(t.viva_version)}", f"- **Tokens used:** {fmt.tokens(t)}"]
+    out += [
+        f"- **Viva version:** {code_span(r.viva_version)} (transcript schema v{r.schema_version})",
+        f"- **Examiner:** {code_span(r.examiner.name)}",
+        f"- **Grades produced by:** {', '.join(code_span(x) for x in r.graded_by) or '-'}",
+        f"- **Tokens used:** {fmt.tokens(t)}",
+        "- **Rubric files (sha256):**",
+    ]
+    out += [f"  - {code_span(topic)}: {code_span(digest)}" for topic, digest in r.rubric_files.items()] or ["  - none"]
+    out.append("- **Prompt templates (sha256):**" + ("" if r.prompt_templates else " none (no LLM took part)"))
+    out += [f"  - {code_span(name)}: {code_span(digest)}" for name, digest in r.prompt_templates.items()]
+    return out
 
 
 def render_markdown(t: Transcript) -> str:
-    out: list[str] = [f"# Viva mock interview - {t.id}", ""]
-    out += [f"- Status: {t.status}", f"- Started: {t.created_at:%Y-%m-%d %H:%M} UTC"]
-    if t.finished_at:
-        out.append(f"- Finished: {t.finished_at:%Y-%m-%d %H:%M} UTC")
-    out += [f"- Examiner: {t.examiner}", f"- Overall score: {_score(t.overall)}",
-            f"- Tokens: {t.usage.get('prompt_tokens', 0)} prompt, {t.usage.get('completion_tokens', 0)} completion", ""]
-    out += ["## Scores by topic", "", "| Topic | Score | Questions |", "| --- | --- | --- |"]
-    out += [f"| {tp.title} | {_score(tp.score)} | {tp.questions} |" for tp in t.topics]
-    if t.summary:
-        out += ["", "## Summary", "", str(t.summary.get("text", ""))]
-        for label, key in (("Strengths", "strengths"), ("Study next", "study_next")):
-            if t.summary.get(key):
-                out += ["", f"**{label}**", ""] + [f"- {item}" for item in t.summary[key]]
+    out = _overview(t) + _summary(t) + ["", "## Questions"]
     for n, q in enumerate(t.questions, 1):
-        out += ["", f"## {n}. {q.topic_title} (difficulty {q.difficulty}) - {_score(q.score)}", "", f"**Question:** {q.prompt}"]
-        for ex in q.exchanges:
-            if ex.kind == "follow_up":
-                out += ["", f"**Follow-up:** {ex.prompt}"]
-            out += ["", "**Answer:**", ""]
-            out.append("> (skipped)" if ex.skipped else _quote(ex.answer or "") if ex.answer is not None else "> (not answered yet)")
-        g = q.final_grade
-        if g:
-            out += ["", f"**Graded by:** {g.examiner}", ""]
-            out += [f"- {c.title}: {c.score}/5 - {c.anchor}" for c in q.criteria]
-            if g.covered:
-                out += ["", "**Covered:**", ""] + [f"- {c.text} - \"{escape_md(c.quote)}\"" for c in g.covered]
-            if g.missed:
-                out += ["", "**Missed:**", ""] + [f"- {m.text}" for m in g.missed]
-            if g.feedback:
-                out += ["", f"**Feedback:** {escape_md(g.feedback)}"]
-        if q.model_answer:
-            out += ["", "**Model answer:**", "", q.model_answer.strip()]
+        out += _question(n, q)
+    out += _reproducibility(t)
     return "\n".join(out) + "\n"

@@ -1,13 +1,17 @@
-"""The transcript's shape. ``SCHEMA_VERSION`` changes whenever a field changes meaning or goes away."""
+"""The transcript's shape. ``SCHEMA_VERSION`` changes whenever a field changes meaning or goes away.
+
+Adding an optional field does not bump it. ``schemas/transcript.v<N>.schema.json`` is generated from
+these models (``python -m app.transcript.schema``) and docs/transcript.md describes every field.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from app.examiners.base import Grade
+from app.examiners.base import Grade, TokenUsage
 
 SCHEMA_VERSION = 1
 
@@ -30,8 +34,9 @@ class ExchangeRecord(BaseModel):
 class CriterionResult(BaseModel):
     criterion_id: str
     title: str
-    score: int
+    score: int = Field(ge=0, le=5)
     anchor: str = Field(description="The rubric's description of this score level")
+    weight: float = Field(default=1.0, description="The criterion's weight in the question's overall score")
 
 
 class QuestionRecord(BaseModel):
@@ -55,6 +60,47 @@ class TopicScore(BaseModel):
     questions: int
 
 
+class TranscriptSummary(BaseModel):
+    """The interviewer's closing summary (offline template or LLM)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    text: str = ""
+    strengths: list[str] = []
+    gaps: dict[str, list[str]] = Field(default={}, description="Topic title -> key points missed")
+    study_next: list[str] = []
+    examiner: str = "offline"
+    usage: TokenUsage | None = None
+
+
+class ExaminerInfo(BaseModel):
+    kind: Literal["offline", "llm"]
+    name: str = Field(description="'offline' or 'llm:<model>@<host>', as recorded on the interview")
+    model: str | None = Field(default=None, description="LLM model name; None when offline")
+    endpoint_host: str | None = Field(default=None, description="Host of the LLM endpoint (never a key or credentials)")
+
+
+class TokenTotals(BaseModel):
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    total_tokens: int = 0
+
+
+class Reproducibility(BaseModel):
+    """What is needed to tell whether two transcripts were graded the same way."""
+
+    viva_version: str
+    schema_version: int = SCHEMA_VERSION
+    examiner: ExaminerInfo = Field(description="The examiner the interview was configured with")
+    graded_by: list[str] = Field(description="Every examiner that produced a grade (a failed LLM call falls back to 'offline')")
+    rubric_files: dict[str, str] = Field(description="Topic id -> sha256 of its rubric file")
+    prompt_templates: dict[str, str] = Field(
+        description="Template file name -> sha256; every prompts/*.j2 file when an LLM took part, else empty")
+    token_usage: TokenTotals
+    hashed_at: Literal["export"] = Field(
+        default="export", description="Hashes are of the files present when the transcript was exported")
+
+
 class Transcript(BaseModel):
     schema_version: int = SCHEMA_VERSION
     viva_version: str
@@ -62,11 +108,13 @@ class Transcript(BaseModel):
     status: str
     created_at: datetime
     finished_at: datetime | None
-    options: dict[str, Any]
+    options: dict[str, Any] = Field(description="What the candidate chose: topics, questions_per_topic, difficulty, ...")
     examiner: str
     questions: list[QuestionRecord]
     topics: list[TopicScore]
     overall: float | None
-    summary: dict[str, Any] | None
-    usage: dict[str, int]
-    rubric_hashes: dict[str, str]
+    summary: TranscriptSummary | None
+    usage: dict[str, int] = Field(description="Tokens used by the interview: prompt_tokens, completion_tokens")
+    rubric_hashes: dict[str, str] = Field(description="Topic id -> sha256 of its rubric file (as in reproducibility)")
+    duration_seconds: float | None = Field(default=None, description="From the start to the last answer")
+    reproducibility: Reproducibility | None = None

@@ -1,0 +1,81 @@
+"""Cleaning and escaping of untrusted text (candidate answers, LLM output) for the Markdown and PDF
+renderers. The JSON export keeps the exact text; these functions only shape how it is displayed.
+
+Markdown rules: HTML is entity-escaped, inline markup characters are backslash-escaped, anything that
+would start a block (heading, list, quote, setext underline, numbered item) at the start of a line is
+escaped, leading indentation is dropped (it would open a code block), trailing spaces are dropped
+(they would make hard breaks). Long lines are wrapped at spaces for readability of the raw file;
+tokens are never split, so rendering is unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+import unicodedata
+
+# Bidi embeddings, overrides and isolates can reorder how surrounding text is displayed ("Trojan
+# Source"); natural RTL text (Arabic, Hebrew) needs none of them.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
+_BLOCK_START = re.compile(r"^(#|>|\+|-|=|\d+[.)])")
+WRAP_WIDTH = 100
+
+
+def clean(text: str) -> str:
+    """NFC, newlines normalised, control and bidi-override characters removed, tabs as spaces."""
+    text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    text = text.translate(_BIDI_CONTROLS).replace("\t", "    ")
+    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+def escape_inline(text: str) -> str:
+    """Escape a fragment that sits inside a line (no line-start rules, no newlines expected)."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _INLINE_SPECIAL.sub(r"\\\1", text)
+
+
+def escape_line(line: str) -> str:
+    """Escape one whole line of Markdown source."""
+    escaped = escape_inline(line.strip())
+    return _BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped, count=1)
+
+
+def one_line(text: str) -> str:
+    """Untrusted text for a heading, list item or table cell: one line, escaped."""
+    return escape_line(" ".join(clean(text).split()))
+
+
+def paragraphs(text: str, width: int = WRAP_WIDTH) -> list[str]:
+    """Untrusted multi-line text as Markdown source lines. Blank lines separate paragraphs (an empty
+    string in the result); a line break the author typed is kept as a hard break (trailing ``\\``)."""
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", clean(text).strip()):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if out:
+            out.append("")
+        for i, line in enumerate(lines):
+            wrapped = textwrap.wrap(" ".join(line.split()), width=width, break_long_words=False, break_on_hyphens=False)
+            escaped = [escape_line(w) for w in wrapped]
+            if i < len(lines) - 1:
+                escaped[-1] += "\\"
+            out += escaped
+    return out
+
+
+def blockquote(text: str, empty: str = "(empty)") -> list[str]:
+    lines = paragraphs(text)
+    if not lines:
+        return [f"> *{empty}*"]
+    return [f"> {ln}" if ln else ">" for ln in lines]
+
+
+def code_span(text: str) -> str:
+    """Text as an inline code span, fenced with more backticks than it contains."""
+    text = " ".join(clean(text).split()).replace("|", "\\|")
+    run = max((len(m) for m in re.findall(r"`+", text)), default=0)
+    fence = "`" * (run + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
