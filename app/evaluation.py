@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.bank.loader import load_default_criteria
+from app.config import Settings
 from app.bank.schema import Question, Topic, derive_key_points
 from app.examiners.base import Exchange, GradingRequest
 from app.examiners.offline import OfflineExaminer
@@ -84,13 +86,15 @@ def reference_topic(pairs: list[tuple[str, str]]) -> Topic:
     Grouping them matters: the examiner weighs words by how rare they are across a topic's questions.
     """
     questions = tuple(reference_question(p, r) for p, r in dict.fromkeys(pairs))
-    return Topic(id="eval", title="eval", summary="eval", probes="eval", questions=questions)
+    # The shipped default criteria (rubrics/_criteria.yaml): graded exactly as a dropped-in topic would be.
+    criteria = load_default_criteria(Settings().rubrics_dir)
+    return Topic(id="eval", title="eval", summary="eval", probes="eval", questions=questions, criteria=criteria)
 
 
 def predict(examiner: OfflineExaminer, topic: Topic, question: Question, answer: str) -> float:
-    """The examiner's 0-1 score for one answer on the reference-only path."""
+    """The overall grade a candidate would see for this answer (0-5), as a share of 5."""
     request = GradingRequest(topic=topic, question=question, thread=[Exchange(prompt=question.prompt, answer=answer)])
-    return examiner.score(request)
+    return examiner.grade(request).overall / 5
 
 
 def agreement(human: list[float], predicted: list[float]) -> Agreement:

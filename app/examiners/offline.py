@@ -8,9 +8,18 @@ Grading one answer takes well under a millisecond once a question's data has bee
 from __future__ import annotations
 
 from app.examiners.assessment import Assessment, assess
-from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, weighted_overall
+from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint
 from app.examiners.feedback import follow_up, missed_points, write_feedback
 from app.examiners.scoring import continuous_score, criterion_scores
+
+
+def offline_overall(a: Assessment, scores: dict[str, int]) -> float:
+    """The overall grade is the continuous score on the 0-5 scale - the number `viva eval` validates
+    against human grades - rather than the mean of the rounded criterion levels, which loses
+    agreement to rounding. The criteria are anchored on the same score, so the two stay close."""
+    if not any(scores.values()):
+        return 0.0
+    return round(5 * continuous_score(a), 1)
 
 
 class OfflineExaminer(Examiner):
@@ -41,7 +50,7 @@ class OfflineExaminer(Examiner):
         missed = [MissedPoint(key_point_id=kp.id, text=kp.text, weight=kp.weight) for kp in missed_points(a)]
         return Grade(
             scores=scores,
-            overall=weighted_overall(request.topic, scores),
+            overall=offline_overall(a, scores),
             covered=covered,
             missed=missed,
             feedback=write_feedback(a, answered),

@@ -10,6 +10,7 @@ off-topic but well-written answer still scores 0.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 
 from app.examiners.assessment import Assessment
@@ -24,6 +25,8 @@ BIGRAM_SHARE = 0.3
 DEPTH_WORDS = 45
 # Below this coverage nothing in the answer is treated as relevant.
 RELEVANCE_FLOOR = 0.05
+# ...unless the answer paraphrases the model answer well enough for the continuous score to notice.
+RELEVANCE_FLOOR_SCORE = 0.15
 
 
 def _level(value: float) -> int:
@@ -43,19 +46,24 @@ def _blend(a: Assessment) -> float:
     return KEY_POINT_SHARE * a.coverage + (1 - KEY_POINT_SHARE) * (a.vocabulary + BIGRAM_SHARE * a.bigrams)
 
 
+# Every criterion is anchored on the continuous score (the measure `viva eval` validates against human
+# grades), so the overall a candidate sees is the validated number; each criterion then moves by what
+# it is about.
+
+
 def correctness(a: Assessment) -> int:
-    return _level(max(0.0, _coverage_level(a) - 0.6 * a.contradicted))
+    return _level(continuous_score(a))
 
 
 def depth(a: Assessment) -> int:
-    breadth = min(1.0, a.breadth / FULL_COVERAGE)
     length = min(1.0, a.substantive_words / DEPTH_WORDS)
-    return _level(0.55 * breadth + 0.25 * _coverage_level(a) + 0.2 * length * _coverage_level(a))
+    return _level(0.7 * continuous_score(a) + 0.3 * a.breadth * length)
 
 
 def practical(a: Assessment) -> int:
+    q = continuous_score(a)
     vocabulary = min(1.0, a.practical_terms / 3)
-    return _level(0.7 * _coverage_level(a) + 0.3 * vocabulary * min(1.0, 2 * _coverage_level(a)))
+    return _level(0.8 * q + 0.2 * vocabulary * min(1.0, 2 * q))
 
 
 def clarity(a: Assessment) -> int:
@@ -91,7 +99,7 @@ def _criterion_rule(criterion_id: str) -> Callable[[Assessment], int]:
 
 def criterion_scores(a: Assessment, criterion_ids: list[str]) -> dict[str, int]:
     """Score every criterion 0-5; non-answers and off-topic answers get 0, restatements at most 1."""
-    if not a.scorable or a.coverage < RELEVANCE_FLOOR:
+    if not a.scorable or (a.coverage < RELEVANCE_FLOOR and continuous_score(a) < RELEVANCE_FLOOR_SCORE):
         return {cid: 0 for cid in criterion_ids}
     scores = {cid: _criterion_rule(cid)(a) for cid in criterion_ids}
     if "restates_question" in a.flags:
@@ -117,6 +125,9 @@ FEATURE_NAMES = (
     "log_reference",  # log(1 + model-answer words): long references are rarely covered in full
     "vocabulary_x_reference",  # sqrt_vocabulary * log_reference
 )
+# Ceiling on the score of an answer that makes none of an authored rubric's key points (see rubric_ceiling).
+RUBRIC_FLOOR = 0.3
+DERIVED_POINT = re.compile(r"point-\d+")
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
 SCORE_MODEL = (-0.169, 6.31, 0.31, 2.381, 2.625, 0.298, 0.033, -2.014, 3.525, -0.519, -3.038)
@@ -154,4 +165,14 @@ def continuous_score(a: Assessment) -> float:
         return 0.0
     # Rules the data cannot teach (too rare in it): contradicting key points and restating the question cost.
     penalty = 1.0 - CONTRADICTION_PENALTY * a.contradicted
-    return model_score(a) * penalty * (0.2 if "restates_question" in a.flags else 1.0)
+    score = min(model_score(a), rubric_ceiling(a))
+    return score * penalty * (0.2 if "restates_question" in a.flags else 1.0)
+
+
+def rubric_ceiling(a: Assessment) -> float:
+    """Where a question's key points were written by a rubric author, the grade cannot run ahead of
+    how many of them the answer makes: the fitted blend rewards fluent vocabulary, the rubric says what
+    must be said. Derived key points (split from a bare model answer, as in `viva eval`) set no ceiling."""
+    if all(DERIVED_POINT.fullmatch(p.key_point.id) for p, _ in a.matches):
+        return 1.0
+    return RUBRIC_FLOOR + (1.0 - RUBRIC_FLOOR) * a.coverage
