@@ -58,6 +58,48 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    from app.bank.loader import load_bank
+    from app.db import make_engine
+    from app.transcript.export import file_name, load_transcript, render
+
+    settings = Settings()
+    engine = make_engine(settings.database_url)
+    try:
+        transcript = load_transcript(engine, load_bank(settings.rubrics_dir), args.id, settings.prompts_dir)
+    finally:
+        engine.dispose()
+    data = render(transcript, args.format, args.paper)
+    if args.out == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    out = Path(args.out or file_name(transcript, args.format))
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data)} bytes)", file=sys.stderr)
+    return 0
+
+
+def cmd_regrade(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from app.bank.loader import load_bank
+    from app.examiners.factory import build_examiner_and_interviewer
+    from app.transcript.model import Transcript
+    from app.transcript.regrade import format_regrade, regrade
+
+    try:
+        transcript = Transcript.model_validate_json(Path(args.file).read_bytes())
+    except (OSError, ValueError) as exc:
+        raise VivaError(f"{args.file}: not a Viva transcript JSON ({type(exc).__name__})",
+                        hint="export one with: viva export ID --format json") from None
+    settings = Settings()
+    examiner, _ = build_examiner_and_interviewer(settings)
+    report = asyncio.run(regrade(transcript, load_bank(settings.rubrics_dir), examiner))
+    print(report.model_dump_json(indent=2) if args.json else format_regrade(report))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="viva", description="Viva: mock interviews for deep-learning jobs")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -81,6 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     doctor = sub.add_parser("doctor", help="check the LLM endpoint: reachable, model listed, structured-output mode")
     doctor.set_defaults(func=cmd_doctor)
+
+    export = sub.add_parser("export", help="write an interview's scored transcript (reads the database directly)")
+    export.add_argument("id", help="interview id, or a unique prefix of it")
+    export.add_argument("--format", choices=("md", "json", "pdf"), default="md")
+    export.add_argument("--paper", choices=("a4", "letter"), default="a4", help="PDF paper size")
+    export.add_argument("--out", help="output file; '-' for stdout (default: viva-<date>-<id>.<ext> here)")
+    export.set_defaults(func=cmd_export)
+
+    regrade = sub.add_parser("regrade", help="re-grade a transcript's answers with the current examiner")
+    regrade.add_argument("file", help="a transcript exported as JSON")
+    regrade.add_argument("--json", action="store_true", help="print one JSON object")
+    regrade.set_defaults(func=cmd_regrade)
     return parser
 
 
