@@ -15,7 +15,7 @@ import logging
 from pydantic import BaseModel, Field
 
 from app.bank.schema import KeyPoint, derive_key_points
-from app.errors import LLMError
+from app.errors import LLMBadOutput, LLMError
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, TokenUsage, weighted_overall
 from app.examiners.guards import is_non_answer
 from app.llm.client import LLMClient
@@ -75,6 +75,11 @@ class LLMExaminer(Examiner):
         messages = self.render(request)
         try:
             output, usage = await self.client.complete_structured(messages, GradingOutput, max_tokens=self.max_tokens)
+            criteria = {c.id for c in request.topic.criteria}
+            if not any(item.criterion_id in criteria for item in output.scores):
+                # e.g. a truncated reply whose first inner object ({"criterion_id": ..}) parsed as an
+                # empty grade: that is garbage, not a grade of 0.
+                raise LLMBadOutput("the LLM reply scored none of the topic's criteria")
         except LLMError as exc:
             log.warning("LLM grading failed (%s); the offline examiner grades", exc.code)
             return await self._fallback(request, exc.code)
