@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends
+from anyio import to_thread
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
@@ -15,8 +17,10 @@ from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation
 from app.api.errors import error_body
 from app.engine.plan import InterviewOptions
 from app.errors import InvalidTransition, VivaError
+from app.transcript.export import MEDIA_TYPES, content_disposition
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
+from app.transcript.pdf import render_pdf
 from app.views import CreatedInterview, InterviewView, TurnReply
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
@@ -123,17 +127,31 @@ async def finish(interview_id: str, service: ServiceDep, token: TokenDep) -> Tur
 
 
 @router.get("/{interview_id}/transcript.json")
-async def transcript_json(interview_id: str, service: ServiceDep, token: TokenDep) -> Transcript:
-    """The scored transcript as JSON."""
-    return await service.transcript(interview_id, token)
+async def transcript_json(interview_id: str, service: ServiceDep, token: TokenDep, response: Response) -> Transcript:
+    """The scored transcript as JSON (schema: schemas/transcript.v1.schema.json, described in docs/transcript.md)."""
+    transcript = await service.transcript(interview_id, token)
+    response.headers["Content-Disposition"] = content_disposition(transcript, "json")
+    return transcript
 
 
 @router.get("/{interview_id}/transcript.md", response_class=PlainTextResponse)
 async def transcript_markdown(interview_id: str, service: ServiceDep, token: TokenDep) -> PlainTextResponse:
-    """The scored transcript as Markdown."""
+    """The scored transcript as Markdown (candidate text escaped: it cannot inject markup)."""
     transcript = await service.transcript(interview_id, token)
     return PlainTextResponse(
-        render_markdown(transcript),
-        media_type="text/markdown; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="viva-{interview_id[:8]}.md"'},
+        render_markdown(transcript), media_type=MEDIA_TYPES["md"],
+        headers={"Content-Disposition": content_disposition(transcript, "md")},
     )
+
+
+@router.get("/{interview_id}/transcript.pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "The transcript as PDF"}})
+async def transcript_pdf(
+    interview_id: str, service: ServiceDep, token: TokenDep,
+    paper: Annotated[Literal["a4", "letter"], Query(description="Paper size")] = "a4",
+) -> Response:
+    """The scored transcript as PDF, with the per-topic chart; ``?paper=letter`` for US Letter."""
+    transcript = await service.transcript(interview_id, token)
+    data = await to_thread.run_sync(render_pdf, transcript, paper)
+    return Response(data, media_type=MEDIA_TYPES["pdf"],
+                    headers={"Content-Disposition": content_disposition(transcript, "pdf")})
