@@ -91,6 +91,9 @@ class Topic(_Strict):
 _SENTENCE = re.compile(
     r"(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+|\n\s*(?:[-*•●○▪→]+|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\)|[a-z]\))?\s*"
 )
+# A line break inside a sentence (a model answer wrapped in a YAML block) is a space, not a split:
+# a break mid-sentence (no punctuation before it, a lower-case word after it) joins the two lines.
+_SOFT_WRAP = re.compile(r"(?<![.!?:;\n])[ \t]*\n[ \t]*(?=[a-z(](?![).]))")
 # Long sentences are cut into clauses at semicolons and contrastive links, so each clause can be matched.
 _CLAUSE = re.compile(r"\s*;\s*|,\s+(?=whereas|while|but|which)\b")
 _LONG_SENTENCE_WORDS = 30
@@ -103,7 +106,7 @@ def derive_key_points(model_answer: str, limit: int = 6) -> tuple[KeyPoint, ...]
     exactly what an answer is expected to reproduce; other fragments need three words.
     """
     items: list[str] = []
-    for raw in _SENTENCE.split("\n" + model_answer):
+    for raw in _SENTENCE.split("\n" + _SOFT_WRAP.sub(" ", model_answer.strip())):
         sentence = raw.strip(" -*\t•●○▪")
         parts = _CLAUSE.split(sentence) if len(sentence.split()) > _LONG_SENTENCE_WORDS else [sentence]
         for part in parts:

@@ -50,18 +50,28 @@ def _acknowledge(ctx: ReplyContext) -> str:
 
 
 def offline_summary(ctx: SummaryContext) -> Summary:
-    scored = [t for t in ctx.topics if t.score is not None]
-    strengths = [f"{t.title} ({t.score:.1f}/5)" for t in sorted(scored, key=lambda t: -t.score) if t.score >= STRONG]
-    strengths += [f"Covered: {p}" for t in scored for p in t.covered_points[:2] if t.score >= FAIR][:4]
+    scored = sorted((t for t in ctx.topics if t.score is not None), key=lambda t: -(t.score or 0))
+    strengths = [f"{t.title}: {t.score:.1f} of 5" for t in scored if (t.score or 0) >= FAIR]
+    strengths += [f"You explained: {_clause(p)}" for t in scored for p in t.covered_points[:2]][:3]
     gaps = {t.title: t.missed_points[:4] for t in ctx.topics if t.missed_points}
-    weakest = sorted(scored, key=lambda t: t.score)
-    study = [f"Review {t.title}: {', '.join(t.missed_points[:2]) or 'practise full answers'}" for t in weakest if t.score < STRONG]
-    study += [f"Try {t.title}: no answer was given" for t in ctx.topics if t.score is None]
-    overall = "no answers were graded" if ctx.overall is None else f"overall {ctx.overall:.1f} of 5"
-    text = f"You finished with {overall}. " + (
-        f"Strongest: {strengths[0]}. " if strengths else "No topic reached a strong score yet. "
-    ) + (f"Focus next on {weakest[0].title}." if weakest and weakest[0].score < STRONG else "")
-    return Summary(strengths=strengths, gaps=gaps, study_next=study[:5], text=text.strip())
+    # Study the weakest topics first, naming what was missed; untouched topics last.
+    study = [f"{t.title}: {_clause(p)}" for t in reversed(scored) for p in t.missed_points[:2]]
+    study += [f"{t.title}: no answer was given - practise a full answer" for t in ctx.topics if t.score is None]
+    if ctx.overall is None:
+        text = "No answers were graded, so there is nothing to score yet."
+    else:
+        best, worst = scored[0], scored[-1]
+        text = f"You finished with {ctx.overall:.1f} of 5 overall. Strongest topic: {best.title} ({best.score:.1f})."
+        if worst is not best:
+            text += f" Weakest: {worst.title} ({worst.score:.1f})."
+        if study:
+            text += " Start your revision with the first item under 'Study next'."
+    return Summary(strengths=strengths, gaps=gaps, study_next=study[:6], text=text)
+
+
+def _clause(text: str) -> str:
+    text = " ".join(text.split()).rstrip(" .;")
+    return text[0].lower() + text[1:] if len(text) > 1 and not text[1].isupper() else text
 
 
 class OfflineInterviewer(Interviewer):
