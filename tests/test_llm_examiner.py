@@ -42,18 +42,13 @@ def request_for(topic: Topic, question: Question, *answers: str, **extra: Any) -
 
 def grading_reply(**overrides: Any) -> dict[str, Any]:
     reply: dict[str, Any] = {
-        "scores": [
-            {"criterion_id": "correctness", "score": 4},
-            {"criterion_id": "depth", "score": 3},
-            {"criterion_id": "practical-insight", "score": 3},
-            {"criterion_id": "clarity", "score": 4},
-        ],
+        "scores": {"correctness": 4, "depth": 3, "practical-insight": 3, "clarity": 4},
         "overall": 3.5,
-        "covered": [
-            {"key_point_id": "opposite-gradient", "quote": "moves each weight a small step opposite to the gradient of the loss"},
-            {"key_point_id": "learning-rate", "quote": "The learning rate controls the step size"},
-        ],
-        "missed": ["mini-batch"],
+        "evidence": {
+            "opposite-gradient": "moves each weight a small step opposite to the gradient of the loss",
+            "learning-rate": "The learning rate controls the step size",
+            "mini-batch": "",
+        },
         "feedback": "Solid on the update rule; you did not mention mini-batches.",
         "follow_up_warranted": True,
         "follow_up": "How is the gradient estimated in practice on large datasets?",
@@ -83,12 +78,7 @@ async def test_llm_grade_is_post_processed(topic: Topic, question: Question) -> 
 
 
 async def test_scores_clamped_unknown_criteria_dropped_overall_recomputed(topic: Topic, question: Question) -> None:
-    scores = [
-        {"criterion_id": "correctness", "score": 9},
-        {"criterion_id": "depth", "score": -2},
-        {"criterion_id": "charisma", "score": 5},
-        {"criterion_id": "clarity", "score": 2.6},
-    ]
+    scores = {"correctness": 9, "depth": -2, "charisma": 5, "clarity": 2.6}  # practical-insight left out
     fake = FakeLLM().enqueue(grading_reply(scores=scores, overall=5.0))
     grade = await examiner_for(fake).grade_answer(request_for(topic, question, GOOD))
     assert grade.scores == {"correctness": 5, "depth": 0, "practical-insight": 0, "clarity": 3}
@@ -96,13 +86,23 @@ async def test_scores_clamped_unknown_criteria_dropped_overall_recomputed(topic:
     assert {"score_clamped", "unknown_criterion", "score_missing"} <= set(grade.flags)
 
 
+async def test_schema_is_built_from_the_rubric(topic: Topic, question: Question) -> None:
+    fake = FakeLLM().enqueue(grading_reply())
+    await examiner_for(fake).grade_answer(request_for(topic, question, GOOD))
+    schema = fake.chat_requests[0]["response_format"]["json_schema"]["schema"]
+    defs = schema["$defs"]
+    assert defs["CriterionScores"]["required"] == [c.id for c in topic.criteria]
+    assert defs["KeyPointEvidence"]["required"] == [kp.id for kp in question.key_points]
+    assert all(d["additionalProperties"] is False for d in defs.values())
+
+
 async def test_fake_quotes_are_dropped_and_their_points_missed(topic: Topic, question: Question) -> None:
-    covered = [
-        {"key_point_id": "opposite-gradient", "quote": "  MOVES each weight   a small step\nopposite to the gradient  "},
-        {"key_point_id": "learning-rate", "quote": "a learning rate schedule with warm-up"},  # never said
-        {"key_point_id": "mini-batch", "quote": "mini-batches give a noisy gradient"},  # never said
-    ]
-    fake = FakeLLM().enqueue(grading_reply(covered=covered, missed=[]))
+    evidence = {
+        "opposite-gradient": "  MOVES each weight   a small step\nopposite to the gradient  ",
+        "learning-rate": "a learning rate schedule with warm-up",  # never said
+        "mini-batch": "mini-batches give a noisy gradient",  # never said
+    }
+    fake = FakeLLM().enqueue(grading_reply(evidence=evidence))
     grade = await examiner_for(fake).grade_answer(request_for(topic, question, GOOD))
     assert [c.key_point_id for c in grade.covered] == ["opposite-gradient"]
     assert grade.covered[0].quote == "moves each weight a small step opposite to the gradient"  # exact words
@@ -111,8 +111,8 @@ async def test_fake_quotes_are_dropped_and_their_points_missed(topic: Topic, que
 
 
 async def test_quote_from_a_follow_up_answer_counts(topic: Topic, question: Question) -> None:
-    covered = [{"key_point_id": "mini-batch", "quote": "we estimate it on mini-batches"}]
-    fake = FakeLLM().enqueue(grading_reply(covered=covered))
+    evidence = {"opposite-gradient": "", "learning-rate": "", "mini-batch": "we estimate it on mini-batches"}
+    fake = FakeLLM().enqueue(grading_reply(evidence=evidence))
     grade = await examiner_for(fake).grade_answer(
         request_for(topic, question, GOOD, "In practice we estimate it on mini-batches, which is noisy.")
     )

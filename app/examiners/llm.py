@@ -11,8 +11,10 @@ examiner grades and the grade is flagged ``fallback:<code>``.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
+from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from app.bank.schema import KeyPoint, derive_key_points
 from app.errors import LLMBadOutput, LLMError
@@ -29,27 +31,60 @@ MAX_FEEDBACK_CHARS = 1200
 MAX_FOLLOW_UP_CHARS = 300
 
 
-class CriterionScoreOut(BaseModel):
-    criterion_id: str
-    score: float
+MISSING = -1.0  # a criterion the model left out (text modes only; strict json_schema cannot omit one)
 
 
-class CoveredOut(BaseModel):
-    key_point_id: str
-    quote: str
+class _GradingBase(BaseModel):
+    @model_validator(mode="before")
+    @classmethod
+    def _accept_list_shape(cls, data: Any) -> Any:
+        """Also read the list shape some models (and older fakes) produce in the text modes:
+        ``scores: [{criterion_id, score}]`` and ``covered: [{key_point_id, quote}]``."""
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        if isinstance(data.get("scores"), list):
+            data["scores"] = {
+                str(i["criterion_id"]): i.get("score", MISSING)
+                for i in data["scores"] if isinstance(i, dict) and "criterion_id" in i
+            }
+        if "evidence" not in data and isinstance(data.get("covered"), list):
+            data["evidence"] = {
+                str(i["key_point_id"]): str(i.get("quote") or "")
+                for i in data["covered"] if isinstance(i, dict) and "key_point_id" in i
+            }
+        return data
 
 
-class GradingOutput(BaseModel):
-    """What the model is asked to return (lists, not maps, so that strict json_schema can express it)."""
-
-    scores: list[CriterionScoreOut] = []
-    overall: float = 0.0
-    covered: list[CoveredOut] = []
-    missed: list[str] = Field(default=[], description="ids of key points missing or wrong")
-    feedback: str = ""
-    follow_up_warranted: bool = False
-    follow_up: str = ""
-    follow_up_point: str = ""
+@lru_cache(maxsize=256)
+def output_model(criterion_ids: tuple[str, ...], key_point_ids: tuple[str, ...]) -> type[BaseModel]:
+    """The JSON the model must return for one question, built from its rubric: a fixed object with one
+    score per criterion and one quote per key point (empty when missed). Fixed shapes keep small local
+    models from looping in open-ended lists, and strict json_schema can express them (no maps)."""
+    scores = create_model(  # type: ignore[call-overload]
+        "CriterionScores",
+        __config__=ConfigDict(extra="allow"),
+        **{f"c{i}": (float, Field(default=MISSING, alias=cid, description="score 0-5")) for i, cid in enumerate(criterion_ids)},
+    )
+    evidence = create_model(  # type: ignore[call-overload]
+        "KeyPointEvidence",
+        __config__=ConfigDict(extra="allow"),
+        **{
+            f"k{i}": (str, Field(default="", alias=kid, description="exact quote from the answers; empty if missed"))
+            for i, kid in enumerate(key_point_ids)
+        },
+    )
+    return create_model(
+        "GradingOutput",
+        __base__=_GradingBase,
+        scores=(scores, ...),
+        overall=(float, 0.0),
+        evidence=(evidence, ...),
+        feedback=(str, ""),
+        follow_up_warranted=(bool, False),
+        follow_up=(str, ""),
+        follow_up_point=(str, ""),
+    )
 
 
 class LLMExaminer(Examiner):
@@ -73,12 +108,12 @@ class LLMExaminer(Examiner):
         if request.token_budget is not None and request.tokens_used_so_far >= request.token_budget:
             return await self._fallback(request, "token_budget")
         messages = self.render(request)
+        schema = output_model(tuple(c.id for c in request.topic.criteria), tuple(kp.id for kp in key_points_of(request)))
         try:
-            output, usage = await self.client.complete_structured(messages, GradingOutput, max_tokens=self.max_tokens)
-            criteria = {c.id for c in request.topic.criteria}
-            if not any(item.criterion_id in criteria for item in output.scores):
-                # e.g. a truncated reply whose first inner object ({"criterion_id": ..}) parsed as an
-                # empty grade: that is garbage, not a grade of 0.
+            output, usage = await self.client.complete_structured(messages, schema, max_tokens=self.max_tokens)
+            if all(v == MISSING for v in output.scores.model_dump(by_alias=True).values()):
+                # e.g. a truncated reply whose inner object parsed as an empty grade: that is garbage,
+                # not a grade of 0.
                 raise LLMBadOutput("the LLM reply scored none of the topic's criteria")
         except LLMError as exc:
             log.warning("LLM grading failed (%s); the offline examiner grades", exc.code)
@@ -99,42 +134,43 @@ class LLMExaminer(Examiner):
         grade = await self.fallback.grade_answer(request)
         return grade.model_copy(update={"flags": [*grade.flags, f"fallback:{code}"]})
 
-    def post_process(self, request: GradingRequest, out: GradingOutput, usage: TokenUsage) -> Grade:
+    def post_process(self, request: GradingRequest, out: Any, usage: TokenUsage) -> Grade:
         flags: list[str] = []
-        criteria = [c.id for c in request.topic.criteria]
+        raw_scores = out.scores.model_dump(by_alias=True)
+        if out.scores.model_extra:
+            _flag(flags, "unknown_criterion")
         scores: dict[str, int] = {}
-        for item in out.scores:
-            if item.criterion_id not in criteria:
-                _flag(flags, "unknown_criterion")
-                continue
-            clamped = max(0, min(5, round(item.score)))
-            if clamped != item.score:
-                _flag(flags, "score_clamped")
-            scores.setdefault(item.criterion_id, clamped)
-        for cid in criteria:
-            if cid not in scores:
+        for criterion in request.topic.criteria:
+            value = raw_scores.get(criterion.id, MISSING)
+            if value == MISSING:
                 _flag(flags, "score_missing")
-                scores[cid] = 0
+                value = 0
+            clamped = max(0, min(5, round(value)))
+            if clamped != value:
+                _flag(flags, "score_clamped")
+            scores[criterion.id] = clamped
+
+        if out.evidence.model_extra:
+            _flag(flags, "unknown_key_point")
+        quotes = out.evidence.model_dump(by_alias=True)
+        covered: list[CoveredPoint] = []
+        missed: list[MissedPoint] = []
+        for kp in key_points_of(request):
+            quote = str(quotes.get(kp.id) or "").strip()
+            exact = find_quote(quote, request.answers) if quote else None
+            if quote and exact is None:
+                _flag(flags, "quote_not_found")  # a point whose only evidence is a made-up quote is missed
+            if exact is not None:
+                covered.append(CoveredPoint(key_point_id=kp.id, text=kp.text, quote=exact))
+            else:
+                missed.append(MissedPoint(key_point_id=kp.id, text=kp.text, weight=kp.weight))
 
         points = {kp.id: kp for kp in key_points_of(request)}
-        covered: dict[str, CoveredPoint] = {}
-        for item in out.covered:
-            kp = points.get(item.key_point_id)
-            if kp is None:
-                _flag(flags, "unknown_key_point")
-                continue
-            exact = find_quote(item.quote, request.answers)
-            if exact is None:
-                _flag(flags, "quote_not_found")
-                continue
-            covered.setdefault(kp.id, CoveredPoint(key_point_id=kp.id, text=kp.text, quote=exact))
-        missed = [MissedPoint(key_point_id=kp.id, text=kp.text, weight=kp.weight) for kp in points.values() if kp.id not in covered]
-
         follow_up, follow_up_point = self._follow_up(out, missed, points)
         return Grade(
             scores=scores,
             overall=weighted_overall(request.topic, scores),  # never the model's arithmetic
-            covered=list(covered.values()),
+            covered=covered,
             missed=missed,
             feedback=out.feedback.strip()[:MAX_FEEDBACK_CHARS],
             follow_up=follow_up,
@@ -145,7 +181,7 @@ class LLMExaminer(Examiner):
         )
 
     @staticmethod
-    def _follow_up(out: GradingOutput, missed: list[MissedPoint], points: dict[str, KeyPoint]) -> tuple[str | None, str | None]:
+    def _follow_up(out: Any, missed: list[MissedPoint], points: dict[str, KeyPoint]) -> tuple[str | None, str | None]:
         if not out.follow_up_warranted or not missed:
             return None, None
         missed_ids = [m.key_point_id for m in sorted(missed, key=lambda m: -m.weight)]

@@ -162,8 +162,14 @@ class LLMClient:
             raise LLMBadOutput("the LLM reply was empty")
         try:
             return schema.model_validate(extract_json(content))
-        except (ValueError, ValidationError) as exc:
-            raise LLMBadOutput(f"the LLM reply did not match the expected JSON: {str(exc)[:200]}") from None
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first.get("loc", ())) or "reply"
+            raise LLMBadOutput(
+                f"the LLM reply did not match the expected JSON ({exc.error_count()} errors; {where}: {first.get('msg')})"
+            ) from None
+        except ValueError as exc:
+            raise LLMBadOutput(f"the LLM reply did not match the expected JSON ({str(exc)[:120]})") from None
 
     # ------------------------------------------------------------------ streaming
 

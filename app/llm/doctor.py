@@ -110,7 +110,7 @@ async def _check_models(client: LLMClient, report: DoctorReport, model: str) -> 
 async def _check_modes(client: LLMClient, report: DoctorReport) -> None:
     for mode in MODE_ORDER:
         try:
-            out, usage = await client.complete_structured(PROBE_MESSAGES, _Probe, mode=mode, max_tokens=200)
+            out, usage = await client.complete_structured(PROBE_MESSAGES, _Probe, mode=mode, max_tokens=60)
         except LLMError as exc:
             status = "refused" if "rejected" in exc.message else ("bad_output" if exc.code == "llm_bad_output" else "error")
             report.modes[mode.value] = status
