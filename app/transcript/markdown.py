@@ -42,7 +42,9 @@ def _summary(t: Transcript) -> list[str]:
         out += ["", "**Strengths**", ""] + [f"- {one_line(x)}" for x in s.strengths]
     if s.gaps:
         out += ["", "**Gaps by topic**", ""]
-        out += [f"- **{one_line(topic)}:** {'; '.join(one_line(x) for x in points)}" for topic, points in s.gaps.items() if points]
+        for topic, points in s.gaps.items():
+            if points:
+                out += [f"- **{one_line(topic)}**"] + [f"  - {one_line(x)}" for x in points]
     if s.study_next:
         out += ["", "**Study next**", ""] + [f"- {one_line(x)}" for x in s.study_next]
     return out

@@ -144,7 +144,8 @@ def _summary(w: _Writer, t: Transcript) -> None:
         if items:
             w.label(title)
             w.bullets(items)
-    gaps = [f"{topic}: {'; '.join(points)}" for topic, points in s.gaps.items() if points]
+    gaps = [f"{topic}: {' '.join(p if p.rstrip().endswith(('.', '!', '?')) else p + '.' for p in points)}"
+            for topic, points in s.gaps.items() if points]
     if gaps:
         w.label("Gaps by topic")
         w.bullets(gaps)

@@ -29,8 +29,11 @@ def examiner_info(name: str) -> ExaminerInfo:
     if not name.startswith("llm"):
         return ExaminerInfo(kind="offline", name=name)
     body = name.split(":", 1)[1] if ":" in name else ""
-    model, _, host = body.rpartition("@") if "@" in body else (body, "", "")
-    host = host.rsplit("@", 1)[-1]  # defensive: drop any user:password@ part
+    parts = body.split("@")
+    host = parts.pop() if len(parts) > 1 else ""
+    # Model names may contain '@' (e.g. 'claude-3@20240229'); a 'user:password' part before the host
+    # never belongs in a report (Viva's client names the host alone; this is a second line of defence).
+    model = "@".join([parts[0], *(p for p in parts[1:] if ":" not in p)])
     safe_name = f"llm:{model}@{host}" if host else f"llm:{model}"
     return ExaminerInfo(kind="llm", name=safe_name, model=model or None, endpoint_host=host or None)
 
