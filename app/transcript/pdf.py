@@ -8,6 +8,7 @@ the transcript is rendered again without them, and finally with core fonts.
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import Literal
 
 from fpdf import FPDF
@@ -47,12 +48,22 @@ class TranscriptPDF(FPDF):
                   else f"{self.footer_text} - page {self.page_no()}", align="C")
 
 
+def needs_shaping(text: str) -> bool:
+    """Right-to-left or complex-script text (Hebrew, Arabic, Indic, Thai, ...): shaping is ~3x slower,
+    so it is switched on only for the blocks that need it."""
+    return any("\u0590" <= ch <= "\u1fff" or unicodedata.bidirectional(ch) in ("R", "AL") for ch in text)
+
+
 class _Writer:
     """Layout helpers bound to one document and its fonts."""
 
-    def __init__(self, pdf: TranscriptPDF, fonts: FontSet) -> None:
-        self.pdf, self.fonts = pdf, fonts
+    def __init__(self, pdf: TranscriptPDF, fonts: FontSet, shaping: bool = False) -> None:
+        self.pdf, self.fonts, self.shaping = pdf, fonts, shaping
         self.width = pdf.w - pdf.l_margin - pdf.r_margin
+
+    def _shape_for(self, text: str) -> None:
+        if self.shaping:
+            self.pdf.set_text_shaping(needs_shaping(text))
 
     def text(self, value: str, size: float = 10, bold: bool = False, colour: tuple[int, int, int] = TEXT,
              indent: float = 0, fill: tuple[int, int, int] | None = None, line: float | None = None) -> None:
@@ -62,8 +73,10 @@ class _Writer:
         if fill:
             pdf.set_fill_color(*fill)
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(self.width - indent, line or size * 0.5, self.fonts.displayable(clean(value)) or " ",
-                       fill=fill is not None, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        shown = self.fonts.displayable(clean(value)) or " "
+        self._shape_for(shown)
+        pdf.multi_cell(self.width - indent, line or size * 0.5, shown, fill=fill is not None,
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def heading(self, value: str, size: float = 13) -> None:
         if self.pdf.get_y() + 20 > self.pdf.page_break_trigger:
@@ -90,8 +103,9 @@ class _Writer:
             pdf.set_xy(pdf.l_margin + key_width, y)
             pdf.set_font(self.fonts.family, "", size)
             pdf.set_text_color(*TEXT)
-            pdf.multi_cell(self.width - key_width, 5, self.fonts.displayable(clean(value)) or "-",
-                           new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            shown = self.fonts.displayable(clean(value)) or "-"
+            self._shape_for(shown)
+            pdf.multi_cell(self.width - key_width, 5, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def bullets(self, items: list[str], mark: str = "\u2022", colour: tuple[int, int, int] = TEXT) -> None:
         mark = mark if self.fonts.unicode else "-"
@@ -218,12 +232,10 @@ def _render(t: Transcript, paper: Paper, use_fallbacks: bool, shaping: bool, cor
     pdf.set_title("Viva scored transcript")
     pdf.set_author("Viva")
     pdf.set_creator(f"Viva {t.viva_version}")
-    fonts = FontSet(family="helvetica", unicode=False) if core_only else register_fonts(pdf, use_fallbacks)
+    fonts = FontSet(family="helvetica", unicode=False) if core_only else register_fonts(pdf, t.model_dump_json(), use_fallbacks)
     pdf.fonts_set = fonts
-    if shaping and fonts.unicode:
-        pdf.set_text_shaping(True)
     pdf.add_page()
-    w = _Writer(pdf, fonts)
+    w = _Writer(pdf, fonts, shaping=shaping and fonts.unicode)
     _overview(w, t)
     _summary(w, t)
     for n, q in enumerate(t.questions, 1):

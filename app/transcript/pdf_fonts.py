@@ -72,6 +72,36 @@ def fallback_font_paths() -> list[Path]:
     return [index[name] for name in FALLBACK_FILES if name in index][:MAX_FALLBACKS]
 
 
+@lru_cache(maxsize=32)
+def font_coverage(path: Path) -> frozenset[int]:
+    """Code points a font file maps (read once per process; empty if the file is unreadable)."""
+    from fontTools.ttLib import TTCollection, TTFont  # noqa: PLC0415
+
+    try:
+        if path.suffix.lower() in (".ttc", ".otc"):
+            font = TTCollection(str(path), lazy=True).fonts[0]
+        else:
+            font = TTFont(str(path), lazy=True)
+        return frozenset(font.getBestCmap() or {})
+    except Exception:  # noqa: BLE001 (any unreadable font is simply not used)
+        return frozenset()
+
+
+def fallbacks_for(text: str) -> list[Path]:
+    """The fallback fonts worth loading for ``text``: only those that draw a character the shipped
+    font lacks (loading a font costs ~0.3 s, so a plain transcript loads none)."""
+    missing = {ord(ch) for ch in set(text)} - font_coverage(BODY_REGULAR) - {10, 13}
+    chosen: list[Path] = []
+    for path in fallback_font_paths():
+        if not missing:
+            break
+        covers = missing & font_coverage(path)
+        if covers:
+            chosen.append(path)
+            missing -= covers
+    return chosen
+
+
 @dataclass
 class FontSet:
     """The fonts registered on one FPDF document and the characters they can draw."""
@@ -99,8 +129,9 @@ class FontSet:
         return "".join(out)
 
 
-def register_fonts(pdf: FPDF, use_fallbacks: bool = True) -> FontSet:
-    """Add the body font (and fallbacks) to ``pdf``; core Helvetica if the shipped font is unusable."""
+def register_fonts(pdf: FPDF, text: str = "", use_fallbacks: bool = True) -> FontSet:
+    """Add the body font to ``pdf``, and the fallbacks needed for ``text`` (all the text the document
+    will show); core Helvetica if the shipped font is unusable."""
     try:
         pdf.add_font(FAMILY, "", str(BODY_REGULAR))
         pdf.add_font(FAMILY, "B", str(BODY_BOLD))
@@ -110,7 +141,7 @@ def register_fonts(pdf: FPDF, use_fallbacks: bool = True) -> FontSet:
     fonts = FontSet(family=FAMILY, unicode=True, coverage=set(pdf.fonts[FAMILY].cmap))
     if use_fallbacks:
         names = []
-        for i, path in enumerate(fallback_font_paths()):
+        for i, path in enumerate(fallbacks_for(text)):
             name = f"fallback{i}"
             try:
                 pdf.add_font(name, "", str(path))
