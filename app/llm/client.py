@@ -10,28 +10,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import email.utils
 import logging
 import random
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any, TypeVar
 
 import openai
 from pydantic import BaseModel, SecretStr, ValidationError
 
-from app.errors import LLMBadOutput, LLMError, LLMRateLimited, LLMTimeout, LLMUnavailable
+from app.errors import LLMBadOutput, LLMError
 from app.examiners.base import TokenUsage
+from app.llm.faults import ModeRefused, map_sdk_error, transient
 from app.llm.structured import MODE_ORDER, StructuredMode, extract_json, response_format, schema_instruction
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 Messages = list[dict[str, str]]
-
-
-class _ModeRefused(Exception):
-    """The server answered 400/422 to a request: most likely it does not accept that response_format."""
 
 
 def approx_tokens(text: str) -> int:
@@ -129,7 +124,7 @@ class LLMClient:
                 request["response_format"] = fmt
             try:
                 completion = await self._retrying(lambda: self._sdk.chat.completions.create(**request))
-            except _ModeRefused as refused:
+            except ModeRefused as refused:
                 log.info("endpoint %s refused %s mode: %s", self.host, current, refused)
                 if current is modes[-1]:
                     raise LLMError(f"the LLM endpoint rejected the request: {refused}") from None
@@ -190,11 +185,11 @@ class LLMClient:
                     lambda: self._sdk.chat.completions.create(**request, stream_options={"include_usage": True})
                 )
                 return stream, True
-            except _ModeRefused:
+            except ModeRefused:
                 self._stream_usage_ok[self.endpoint] = False
         try:
             return await self._retrying(lambda: self._sdk.chat.completions.create(**request)), False
-        except _ModeRefused as refused:
+        except ModeRefused as refused:
             raise LLMError(f"the LLM endpoint rejected the request: {refused}") from None
 
     # ------------------------------------------------------------------ models
@@ -212,7 +207,7 @@ class LLMClient:
                 return await call()
             except Exception as exc:  # noqa: BLE001 - every SDK fault is mapped below
                 error = self.map_error(exc)
-            if isinstance(error, _ModeRefused) or not _transient(error) or attempt >= self.max_retries:
+            if isinstance(error, ModeRefused) or not transient(error) or attempt >= self.max_retries:
                 raise error
             delay = self._delay(attempt, error)
             if delay is None:
@@ -230,84 +225,12 @@ class LLMClient:
         backoff = min(self._max_delay, self._base_delay * 2**attempt)
         return backoff * random.uniform(0.5, 1.0)  # "equal jitter"
 
-    def map_error(self, exc: BaseException) -> LLMError | _ModeRefused:
+    def map_error(self, exc: BaseException) -> LLMError | ModeRefused:
         """The app error for an SDK exception; messages never include the key."""
-        if isinstance(exc, (LLMError, _ModeRefused)):
-            return exc
-        if isinstance(exc, openai.APITimeoutError):
-            return LLMTimeout(f"the LLM endpoint at {self.host} timed out")
-        if isinstance(exc, openai.APIConnectionError):
-            return LLMUnavailable(
-                f"cannot connect to the LLM endpoint at {self.host}", hint="is the server running and VIVA_LLM_BASE_URL right?"
-            )
-        if isinstance(exc, openai.APIStatusError):
-            status = exc.status_code
-            detail = self._scrub(_error_detail(exc))
-            if status == 429:
-                return LLMRateLimited(f"the LLM endpoint is rate limiting: {detail}", retry_after=_retry_after(exc.response))
-            if status >= 500:
-                return LLMUnavailable(f"the LLM endpoint returned HTTP {status}: {detail}")
-            if status in (400, 422):
-                return _ModeRefused(f"HTTP {status}: {detail}")
-            if status in (401, 403):
-                return _permanent(
-                    LLMUnavailable(f"the LLM endpoint rejected the API key (HTTP {status})", hint="check VIVA_LLM_API_KEY")
-                )
-            if status == 404:
-                return _permanent(
-                    LLMUnavailable(
-                        f"not found at the LLM endpoint (HTTP 404): {detail}",
-                        hint="check VIVA_LLM_BASE_URL (usually ends in /v1) and VIVA_LLM_MODEL",
-                    )
-                )
-            return LLMError(f"the LLM endpoint returned HTTP {status}: {detail}")
-        if isinstance(exc, openai.APIResponseValidationError):
-            return LLMBadOutput("the LLM endpoint sent a response the SDK could not read")
-        if isinstance(exc, openai.OpenAIError):
-            return LLMBadOutput(self._scrub(str(exc))[:200])
-        if isinstance(exc, (ValueError, KeyError, TypeError)):
-            return LLMBadOutput(f"unreadable reply from the LLM endpoint ({type(exc).__name__})")
-        return LLMError(f"LLM call failed ({type(exc).__name__})")
+        return map_sdk_error(exc, host=self.host, scrub=self._scrub)
 
     def _scrub(self, text: str) -> str:
         return text.replace(self._secret, "***") if self._secret else text
-
-
-def _permanent(error: LLMError) -> LLMError:
-    error.retryable = False  # type: ignore[attr-defined]
-    return error
-
-
-def _transient(error: BaseException) -> bool:
-    return isinstance(error, (LLMTimeout, LLMRateLimited, LLMUnavailable)) and getattr(error, "retryable", True)
-
-
-def _error_detail(exc: Any) -> str:
-    body = getattr(exc, "body", None)
-    if isinstance(body, dict):
-        inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, dict) else inner
-        if message:
-            return str(message)[:200]
-    return str(getattr(exc, "message", "") or exc)[:200]
-
-
-def _retry_after(response: Any) -> float | None:
-    headers = getattr(response, "headers", None) or {}
-    value = headers.get("retry-after-ms")
-    if value:
-        try:
-            return max(0.0, float(value) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value) if value else None
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
 def _usage(completion: Any, messages: Messages) -> TokenUsage:
