@@ -154,6 +154,8 @@ async def test_llm_faults_fall_back_to_offline(topic: Topic, question: Question,
     assert f"fallback:{code}" in grade.flags
     assert grade.overall > 0  # the offline examiner really graded the answer
     assert not fake.queue  # retries used up the scripted faults (bounded: 1 + max_retries)
+    if code == "llm_bad_output":  # the server answered: the tokens it spent are recorded
+        assert grade.usage is not None and grade.usage.prompt_tokens > 0
 
 
 async def test_budget_exhaustion_switches_to_offline(topic: Topic, question: Question) -> None:

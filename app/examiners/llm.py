@@ -111,13 +111,14 @@ class LLMExaminer(Examiner):
         schema = output_model(tuple(c.id for c in request.topic.criteria), tuple(kp.id for kp in key_points_of(request)))
         try:
             output, usage = await self.client.complete_structured(messages, schema, max_tokens=self.max_tokens)
-            if all(v == MISSING for v in output.scores.model_dump(by_alias=True).values()):
+            scored = output.scores.model_dump(by_alias=True).values()
+            if scored and all(v == MISSING for v in scored):
                 # e.g. a truncated reply whose inner object parsed as an empty grade: that is garbage,
                 # not a grade of 0.
                 raise LLMBadOutput("the LLM reply scored none of the topic's criteria")
         except LLMError as exc:
             log.warning("LLM grading failed (%s); the offline examiner grades", exc.code)
-            return await self._fallback(request, exc.code)
+            return await self._fallback(request, exc.code, usage=getattr(exc, "usage", None))
         return self.post_process(request, output, usage)
 
     def render(self, request: GradingRequest) -> list[dict[str, str]]:
@@ -130,9 +131,12 @@ class LLMExaminer(Examiner):
             thread=request.thread,
         )
 
-    async def _fallback(self, request: GradingRequest, code: str) -> Grade:
+    async def _fallback(self, request: GradingRequest, code: str, usage: TokenUsage | None = None) -> Grade:
         grade = await self.fallback.grade_answer(request)
-        return grade.model_copy(update={"flags": [*grade.flags, f"fallback:{code}"]})
+        update: dict[str, Any] = {"flags": [*grade.flags, f"fallback:{code}"]}
+        if usage is not None:  # tokens a malformed reply cost still count toward the interview's budget
+            update["usage"] = usage
+        return grade.model_copy(update=update)
 
     def post_process(self, request: GradingRequest, out: Any, usage: TokenUsage) -> Grade:
         flags: list[str] = []

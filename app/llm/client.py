@@ -132,7 +132,11 @@ class LLMClient:
             if mode is None:
                 self.modes[self.endpoint] = current
             usage = _usage(completion, messages)
-            return self._parse(completion, schema), usage
+            try:
+                return self._parse(completion, schema), usage
+            except LLMBadOutput as exc:
+                exc.usage = usage  # type: ignore[attr-defined]  # spent all the same: counts toward a budget
+                raise
         raise LLMError("no structured-output mode to try")  # pragma: no cover - modes is never empty
 
     @staticmethod
