@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.transcript import formatting as fmt
 from app.transcript.model import QuestionRecord, Transcript
-from app.transcript.text_safety import blockquote, code_span, one_line, paragraphs
+from app.transcript.text_safety import blockquote, code_span, one_line, paragraphs, reflow
 
 
 def _overview(t: Transcript) -> list[str]:
@@ -87,7 +87,7 @@ def _question(n: int, q: QuestionRecord) -> list[str]:
     out.append(f"*Difficulty {fmt.difficulty(q.difficulty)} \u00b7 time spent {fmt.duration(q.time_spent_seconds)}*")
     out += _exchanges(q) + _grade(q)
     if q.model_answer:
-        out += ["", "**Model answer**", ""] + blockquote(q.model_answer)
+        out += ["", "**Model answer**", ""] + blockquote(reflow(q.model_answer))
     return out
 
 

@@ -19,7 +19,7 @@ from app.transcript import formatting as fmt
 from app.transcript.model import QuestionRecord, Transcript
 from app.transcript.pdf_chart import MUTED, TEXT, draw_topic_chart, score_colour
 from app.transcript.pdf_fonts import FontSet, register_fonts
-from app.transcript.text_safety import clean
+from app.transcript.text_safety import clean, reflow
 
 log = logging.getLogger("viva.transcript.pdf")
 
@@ -75,7 +75,7 @@ class _Writer:
         pdf.set_x(pdf.l_margin + indent)
         shown = self.fonts.displayable(clean(value)) or " "
         self._shape_for(shown)
-        pdf.multi_cell(self.width - indent, line or size * 0.5, shown, fill=fill is not None,
+        pdf.multi_cell(self.width - indent, line or size * 0.5, shown, fill=fill is not None, align="L",
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def heading(self, value: str, size: float = 13) -> None:
@@ -89,7 +89,10 @@ class _Writer:
         self.pdf.line(self.pdf.l_margin, y, self.pdf.w - self.pdf.r_margin, y)
         self.gap(2.5)
 
-    def label(self, value: str) -> None:
+    def label(self, value: str, keep: float = 18) -> None:
+        """A small caption; starts a new page rather than leave it alone at the foot of one."""
+        if self.pdf.get_y() + keep > self.pdf.page_break_trigger:
+            self.pdf.add_page()
         self.gap(1.5)
         self.text(value, size=9, bold=True, colour=MUTED)
 
@@ -105,7 +108,7 @@ class _Writer:
             pdf.set_text_color(*TEXT)
             shown = self.fonts.displayable(clean(value)) or "-"
             self._shape_for(shown)
-            pdf.multi_cell(self.width - key_width, 5, shown, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(self.width - key_width, 5, shown, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def bullets(self, items: list[str], mark: str = "\u2022", colour: tuple[int, int, int] = TEXT) -> None:
         mark = mark if self.fonts.unicode else "-"
@@ -190,7 +193,7 @@ def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
         w.text(f"Graded by {g.examiner}" + (f"; flags: {', '.join(g.flags)}" if g.flags else ""), size=7.5, colour=MUTED)
     if q.model_answer:
         w.label("Model answer")
-        w.text(q.model_answer.strip(), size=9.5, line=4.8, indent=2)
+        w.text(reflow(q.model_answer), size=9.5, line=4.8)
 
 
 def _criteria_table(w: _Writer, q: QuestionRecord) -> None:

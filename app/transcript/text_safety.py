@@ -29,6 +29,14 @@ def clean(text: str) -> str:
     return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
+_SOFT_BREAK = re.compile(r"(?<!\n)[ \t]*\n(?![ \t]*(\n|[-*+•] |\d+[.)] ))")
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped lines (as in YAML block text) into paragraphs; blank lines and list items stay."""
+    return _SOFT_BREAK.sub(" ", text.strip())
+
+
 def escape_inline(text: str) -> str:
     """Escape a fragment that sits inside a line (no line-start rules, no newlines expected)."""
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
