@@ -29,8 +29,9 @@ from app.engine.machine import (
 )
 from app.engine.plan import FeedbackMode, InterviewOptions, InterviewPlan, build_plan
 from app.errors import NotFound, PayloadTooLarge, Unauthorized
-from app.examiners.base import Examiner, Exchange, Grade, GradingRequest
+from app.examiners.base import Examiner, Exchange, Grade, GradingRequest, TokenUsage
 from app.interviewer.base import Interviewer, ReplyContext
+from app.interviewer.offline import OfflineInterviewer
 from app.models import InterviewRow, TurnRow
 from app.store import Conflict, InterviewStore, age_seconds
 from app.transcript.build import build_summary_context, build_transcript
@@ -72,6 +73,7 @@ class InterviewService:
         self.examiner = examiner
         self.fallback_examiner = fallback_examiner
         self.interviewer = interviewer
+        self.offline_interviewer = OfflineInterviewer()
 
     # Commands ------------------------------------------------------------------------------
 
@@ -86,7 +88,8 @@ class InterviewService:
             topic_titles=[self.bank.topic(t.topic_id).title for t in plan.topics],
             total_questions=plan.total_questions,
         )
-        words = "".join([chunk async for chunk in self.interviewer.stream_reply(ctx)])
+        # The greeting is fixed wording: starting an interview costs no LLM call and cannot fail.
+        words = "".join([chunk async for chunk in self.offline_interviewer.stream_reply(ctx)])
         message, turn = self._next_prompt(interview_id, 1, plan, actions, words)
         row = InterviewRow(
             id=interview_id,
@@ -217,7 +220,8 @@ class InterviewService:
         )
         if isinstance(event, FinishEarly) and grade is None:
             ctx.kind = "closing"
-        words = await self._speak(ctx, on_chunk)
+        interviewer = self._interviewer_for(row)
+        words, usage = await self._speak(interviewer, ctx, on_chunk)
         seq = (turns[-1].seq + 1) if turns else 1
         message, new_turn = self._next_prompt(row.id, seq, plan, actions, words)
         if on_chunk is not None and message != words:
@@ -226,12 +230,15 @@ class InterviewService:
         if finished:
             all_turns = _apply_pending(turns, graded, skipped_seq)
             summary_ctx = build_summary_context(row, all_turns, self.bank)
-            summary = (await self.interviewer.summarize(summary_ctx)).model_dump(mode="json")
+            written = await interviewer.summarize(summary_ctx)
+            usage = usage + (written.usage or TokenUsage())
+            summary = written.model_dump(mode="json")
         await to_thread.run_sync(
             lambda: self.store.save_step(
                 row.id, version, state=new_state.model_dump(mode="json"), status=new_state.status.value,
                 answer=(skipped_seq, "", True) if skipped_seq is not None else None,
                 grade=graded, new_turn=new_turn, summary=summary, finished=finished,
+                interviewer_tokens=(usage.prompt_tokens, usage.completion_tokens),
             )
         )
         current = _prompt_of(new_turn, new_state) if new_turn else None
@@ -244,13 +251,26 @@ class InterviewService:
             current=current,
         )
 
-    async def _speak(self, ctx: ReplyContext, on_chunk: OnChunk | None) -> str:
+    async def _speak(self, interviewer: Interviewer, ctx: ReplyContext, on_chunk: OnChunk | None) -> tuple[str, TokenUsage]:
         chunks: list[str] = []
-        async for chunk in self.interviewer.stream_reply(ctx):
+        usage = TokenUsage()
+
+        def add_usage(more: TokenUsage) -> None:
+            nonlocal usage
+            usage = usage + more
+
+        async for chunk in interviewer.stream_reply(ctx, on_usage=add_usage):
             chunks.append(chunk)
             if on_chunk is not None:
                 await on_chunk(chunk)
-        return "".join(chunks).strip()
+        return "".join(chunks).strip(), usage
+
+    def _interviewer_for(self, row: InterviewRow) -> Interviewer:
+        """The LLM interviewer until the interview's token budget is spent, then the offline one."""
+        budget = self.settings.llm_token_budget
+        if budget is not None and row.prompt_tokens + row.completion_tokens >= budget:
+            return self.offline_interviewer
+        return self.interviewer
 
     def _next_prompt(
         self, interview_id: str, seq: int, plan: InterviewPlan, actions: list[Action], words: str

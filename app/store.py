@@ -77,6 +77,7 @@ class InterviewStore:
         new_turn: TurnRow | None = None,
         summary: dict[str, Any] | None = None,
         finished: bool = False,
+        interviewer_tokens: tuple[int, int] = (0, 0),
     ) -> int:
         """Apply one step atomically; return the new version or raise ``Conflict``.
 
@@ -89,9 +90,11 @@ class InterviewStore:
             values["summary"] = summary
         if finished:
             values["finished_at"] = now
-        if grade is not None:
-            values["prompt_tokens"] = INTERVIEW.c.prompt_tokens + grade[3]
-            values["completion_tokens"] = INTERVIEW.c.completion_tokens + grade[4]
+        prompt_tokens = interviewer_tokens[0] + (grade[3] if grade else 0)
+        completion_tokens = interviewer_tokens[1] + (grade[4] if grade else 0)
+        if prompt_tokens or completion_tokens:
+            values["prompt_tokens"] = INTERVIEW.c.prompt_tokens + prompt_tokens
+            values["completion_tokens"] = INTERVIEW.c.completion_tokens + completion_tokens
         # Core statements, not the ORM: this is the hot path of every turn.
         with self.engine.begin() as conn:
             result = conn.execute(

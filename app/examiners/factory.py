@@ -21,5 +21,11 @@ def build_examiner_and_interviewer(settings: Settings) -> tuple[Examiner, Interv
     from app.interviewer.llm import LLMInterviewer
     from app.llm.client import LLMClient
 
-    client = LLMClient.from_settings(settings)
-    return LLMExaminer(client, fallback=offline_examiner()), LLMInterviewer(client)
+    from app.llm.prompts import Prompts
+
+    client = LLMClient.from_settings(settings)  # one client, so the structured-output mode learned is shared
+    prompts = Prompts(settings.prompts_dir)
+    return (
+        LLMExaminer(client, fallback=offline_examiner(), prompts=prompts),
+        LLMInterviewer(client, prompts=prompts),
+    )

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Literal
 
 from pydantic import BaseModel
 
 from app.examiners.base import Grade, TokenUsage
+
+
+OnUsage = Callable[[TokenUsage], None]
 
 
 class ReplyContext(BaseModel):
@@ -52,9 +55,10 @@ class Interviewer(abc.ABC):
     name: str
 
     @abc.abstractmethod
-    def stream_reply(self, ctx: ReplyContext) -> AsyncIterator[str]:
+    def stream_reply(self, ctx: ReplyContext, on_usage: OnUsage | None = None) -> AsyncIterator[str]:
         """Yield the words around the next prompt, chunk by chunk (the prompt itself is appended by
-        the caller). Must not raise: on any fault, yield the offline wording instead."""
+        the caller); report the call's token usage to ``on_usage``. Must not raise: on any fault,
+        yield the offline wording instead."""
 
     @abc.abstractmethod
     async def summarize(self, ctx: SummaryContext) -> Summary: ...

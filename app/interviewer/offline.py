@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
-from app.interviewer.base import Interviewer, ReplyContext, Summary, SummaryContext
+from app.interviewer.base import Interviewer, OnUsage, ReplyContext, Summary, SummaryContext
 
 STRONG, FAIR = 4.0, 2.5
 
@@ -77,7 +77,7 @@ def _clause(text: str) -> str:
 class OfflineInterviewer(Interviewer):
     name = "offline"
 
-    async def stream_reply(self, ctx: ReplyContext) -> AsyncIterator[str]:
+    async def stream_reply(self, ctx: ReplyContext, on_usage: OnUsage | None = None) -> AsyncIterator[str]:
         yield compose_reply(ctx)
 
     async def summarize(self, ctx: SummaryContext) -> Summary:
