@@ -5,6 +5,7 @@ the figures."""
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,9 @@ async def test_adversarial_answers_against_both_examiners() -> None:
     for o in outcomes:
         by[(o.case, o.examiner)].append(o)
 
-    # Offline: answers with no content earn (almost) nothing; a real answer beats every trick but salad.
+    # Offline: answers with no content earn (almost) nothing; a real answer beats a salad of terms.
+    for full, salad in zip(by[("genuine_full", "offline")], by[("keyword_salad", "offline")]):
+        assert salad.overall <= full.overall  # (equal where a salad of key-point sentences is the model answer)
     for case in NO_CONTENT + ("empty", "dont_know"):
         assert all(o.overall <= 1.0 for o in by[(case, "offline")]), (case, by[(case, "offline")])
     for full, injected in zip(by[("genuine_full", "offline")], by[("injection_after_content", "offline")]):
@@ -42,3 +45,9 @@ async def test_adversarial_answers_against_both_examiners() -> None:
                 assert o.verified_quotes == 0 and "quote_not_found" in o.flags, (case, o)
             if case in ("empty", "dont_know"):
                 assert not o.llm_called and o.overall == 0.0 and "no_answer" in o.flags
+
+
+async def test_a_salad_of_the_shipped_rubrics_own_terms_is_capped() -> None:
+    outcomes = await run_adversarial(load_bank(Path(__file__).resolve().parent.parent / "rubrics"), max_questions=6)
+    salads = [o for o in outcomes if o.case == "keyword_salad" and o.examiner == "offline"]
+    assert salads and all(o.overall <= 2.0 and "term_list" in o.flags for o in salads)

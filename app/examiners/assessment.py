@@ -55,6 +55,10 @@ class Assessment:
         return not {"empty_answer", "no_answer"} & set(self.flags)
 
 
+# Keyword salad: sentences of at least this many words on average, with few function words.
+TERM_LIST_MIN_WORDS = 20
+TERM_LIST_STOP_SHARE = 0.22
+
 def _restates(sentences: list[Sentence], prompt_stems: frozenset[str]) -> bool:
     words = [t.stem for s in sentences for t in s.content]
     if not words:
@@ -112,4 +116,16 @@ def assess(request: GradingRequest) -> Assessment:
         result.flags.append("restates_question")
     if result.contradicted:
         result.flags.append("contradicts_key_point")
+    if _term_list(every_sentence):
+        result.flags.append("term_list")
     return result
+
+
+def _term_list(sentences: list[Sentence]) -> bool:
+    """True for a long run of terms with almost no connecting words or punctuation ("keyword salad").
+    Explanations use function words (about 40% of English prose, a quarter even in terse notes); a
+    bulleted list breaks into short lines. A pasted string of key terms has neither."""
+    tokens = [t for s in sentences for t in s.tokens]
+    if len(tokens) < TERM_LIST_MIN_WORDS or len(tokens) / len(sentences) < TERM_LIST_MIN_WORDS:
+        return False
+    return sum(t.is_stop for t in tokens) / len(tokens) < TERM_LIST_STOP_SHARE

@@ -85,6 +85,8 @@ def write_feedback(a: Assessment, answered_stems: frozenset[str]) -> str:
             f"Missing {len(missed)} of {len(a.matches)} key points; the biggest gap is around "
             f"\u201c{_area(missed[0], answered_stems)}\u201d."
         )
+    if "term_list" in a.flags:
+        parts.append("The answer lists terms without explaining them - say how they connect and why.")
     if "restates_question" in a.flags:
         parts.append("Most of the answer repeats the question - explain instead of restating.")
     if "contradicts_key_point" in a.flags:

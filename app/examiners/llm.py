@@ -3,7 +3,8 @@
 The model's JSON is never trusted as is. In code: scores are clamped to 0-5 and kept only for the
 topic's criteria, the overall is recomputed with ``weighted_overall``, quotes not found in the
 candidate's answers are dropped (flag ``quote_not_found``) and a key point without a real quote
-counts as missed. Empty and "I don't know" threads score 0 without a call. On any ``LLMError`` after
+counts as missed; every criterion is capped by the key-point weight real quotes support
+(``app.examiners.evidence``), so instructions in an answer cannot buy a score. Empty and "I don't know" threads score 0 without a call. On any ``LLMError`` after
 the client's retries, or once the interview's token budget is spent, the fallback (offline)
 examiner grades and the grade is flagged ``fallback:<code>``.
 """
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from app.bank.schema import KeyPoint, derive_key_points
 from app.errors import LLMBadOutput, LLMError
+from app.examiners.evidence import evidence_cap, is_instruction_quote, supported_share
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, TokenUsage, weighted_overall
 from app.examiners.guards import is_non_answer
 from app.llm.client import LLMClient
@@ -164,12 +166,19 @@ class LLMExaminer(Examiner):
             exact = find_quote(quote, request.answers) if quote else None
             if quote and exact is None:
                 _flag(flags, "quote_not_found")  # a point whose only evidence is a made-up quote is missed
+            if exact is not None and is_instruction_quote(exact):
+                _flag(flags, "instructions_ignored")  # text aimed at the grader is never evidence
+                exact = None
             if exact is not None:
                 covered.append(CoveredPoint(key_point_id=kp.id, text=kp.text, quote=exact))
             else:
                 missed.append(MissedPoint(key_point_id=kp.id, text=kp.text, weight=kp.weight))
 
         points = {kp.id: kp for kp in key_points_of(request)}
+        cap = evidence_cap(supported_share(points.values(), {c.key_point_id: c.quote for c in covered}))
+        if any(score > cap for score in scores.values()):
+            _flag(flags, "capped_by_evidence")
+            scores = {cid: min(score, cap) for cid, score in scores.items()}
         follow_up, follow_up_point = self._follow_up(out, missed, points)
         return Grade(
             scores=scores,

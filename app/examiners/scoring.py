@@ -128,6 +128,8 @@ FEATURE_NAMES = (
 # Ceiling on the score of an answer that makes none of an authored rubric's key points (see rubric_ceiling).
 RUBRIC_FLOOR = 0.3
 DERIVED_POINT = re.compile(r"point-\d+")
+# Highest score of an answer that only lists terms (flag term_list): 2 of 5.
+TERM_LIST_CAP = 0.4
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
 SCORE_MODEL = (-0.169, 6.31, 0.31, 2.381, 2.625, 0.298, 0.033, -2.014, 3.525, -0.519, -3.038)
@@ -166,6 +168,8 @@ def continuous_score(a: Assessment) -> float:
     # Rules the data cannot teach (too rare in it): contradicting key points and restating the question cost.
     penalty = 1.0 - CONTRADICTION_PENALTY * a.contradicted
     score = min(model_score(a), rubric_ceiling(a))
+    if "term_list" in a.flags:
+        score = min(score, TERM_LIST_CAP)  # naming the right terms without explaining them is not an answer
     return score * penalty * (0.2 if "restates_question" in a.flags else 1.0)
 
 
