@@ -150,7 +150,7 @@ class InterviewService:
 
     async def transcript(self, interview_id: str, token: str | None) -> Transcript:
         row, _, _, turns = await self._load(interview_id, token)
-        return build_transcript(row, turns, self.bank)
+        return build_transcript(row, turns, self.bank, prompts_dir=self.settings.prompts_dir)
 
     async def history(self, credentials: dict[str, str]) -> list[InterviewView]:
         """Interviews whose id and token both match (the browser keeps the pairs)."""
