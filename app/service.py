@@ -10,12 +10,8 @@ start-up) and ``view()`` re-run step 2-3 for it.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import logging
-import re
 import secrets
-import unicodedata
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -36,26 +32,14 @@ from app.models import InterviewRow, TurnRow
 from app.store import Conflict, InterviewStore, age_seconds
 from app.transcript.build import build_summary_context, build_transcript
 from app.transcript.model import Transcript
-from app.views import CreatedInterview, CurrentPrompt, InterviewView, TurnReply, progress_of
+from app.turns import (
+    ID_SHAPE, apply_pending, clean_text, current_thread, hash_token, prompt_of, token_matches, visible_grade,
+)
+from app.views import CreatedInterview, InterviewView, TurnReply, progress_of
 
 log = logging.getLogger("viva.service")
 
 OnChunk = Callable[[str], Awaitable[None]]
-
-# Interview ids are secrets.token_urlsafe(16); anything else cannot exist and never reaches the database
-# (PostgreSQL refuses NUL characters in text, which would be a 500).
-_ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def clean_text(text: str) -> str:
-    """NFC-normalise and drop control characters other than newline and tab."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
-
 
 class InterviewService:
     def __init__(
@@ -154,8 +138,8 @@ class InterviewService:
 
     async def history(self, credentials: dict[str, str]) -> list[InterviewView]:
         """Interviews whose id and token both match (the browser keeps the pairs)."""
-        rows = await to_thread.run_sync(self.store.get_many, [i for i in credentials if _ID_SHAPE.match(i)])
-        return [self._view(r, []) for r in rows if _token_matches(r, credentials.get(r.id))]
+        rows = await to_thread.run_sync(self.store.get_many, [i for i in credentials if ID_SHAPE.match(i)])
+        return [self._view(r, []) for r in rows if token_matches(r, credentials.get(r.id))]
 
     async def recover(self) -> int:
         """Finish grading for interviews a crash left in GRADING. Returns how many were recovered."""
@@ -174,7 +158,7 @@ class InterviewService:
         turns: list[TurnRow], on_chunk: OnChunk | None,
     ) -> TurnReply:
         assert state.current is not None
-        thread_turns = _current_thread(turns)
+        thread_turns = current_thread(turns)
         request = GradingRequest(
             topic=self.bank.topic(state.current.topic_id),
             question=self.bank.question(state.current.topic_id, state.current.question_id),
@@ -228,7 +212,7 @@ class InterviewService:
             await on_chunk(message[len(words):])
         summary = None
         if finished:
-            all_turns = _apply_pending(turns, graded, skipped_seq)
+            all_turns = apply_pending(turns, graded, skipped_seq)
             summary_ctx = build_summary_context(row, all_turns, self.bank)
             written = await interviewer.summarize(summary_ctx)
             usage = usage + (written.usage or TokenUsage())
@@ -241,12 +225,12 @@ class InterviewService:
                 interviewer_tokens=(usage.prompt_tokens, usage.completion_tokens),
             )
         )
-        current = _prompt_of(new_turn, new_state) if new_turn else None
+        current = prompt_of(new_turn, new_state) if new_turn else None
         titles = {t: self.bank.topic(t).title for t in self.bank.topics}
         return TurnReply(
             state=new_state.status,
             message=message,
-            grade=_visible_grade(grade, ctx.next_is_follow_up) if show_feedback else None,
+            grade=visible_grade(grade, ctx.next_is_follow_up) if show_feedback else None,
             progress=progress_of(plan, new_state, titles),
             current=current,
         )
@@ -289,21 +273,16 @@ class InterviewService:
         return words, None
 
     def _budget_fields(self, row: InterviewRow) -> dict[str, Any]:
-        fields = GradingRequest.model_fields
-        values: dict[str, Any] = {}
-        if "tokens_used_so_far" in fields:
-            values["tokens_used_so_far"] = row.prompt_tokens + row.completion_tokens
-        if "token_budget" in fields:
-            values["token_budget"] = self.settings.llm_token_budget
-        return values
+        return {"tokens_used_so_far": row.prompt_tokens + row.completion_tokens,
+                "token_budget": self.settings.llm_token_budget}
 
     # Loading -------------------------------------------------------------------------------
 
     async def _load(self, interview_id: str, token: str | None) -> tuple[InterviewRow, InterviewPlan, InterviewState, list[TurnRow]]:
         if not token:
             raise Unauthorized("this interview needs its token", hint="send 'Authorization: Bearer <token>'")
-        loaded = await to_thread.run_sync(self.store.load, interview_id) if _ID_SHAPE.match(interview_id) else None
-        if loaded is None or not _token_matches(loaded[0], token):
+        loaded = await to_thread.run_sync(self.store.load, interview_id) if ID_SHAPE.match(interview_id) else None
+        if loaded is None or not token_matches(loaded[0], token):
             raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
         row, turns = loaded
         if row.status == Status.GRADING.value and (resumed := await self._resume(row)) is not None:
@@ -334,43 +313,6 @@ class InterviewService:
         return InterviewView(
             id=row.id, state=state.status, options=plan.options, examiner=row.examiner,
             progress=progress_of(plan, state, titles),
-            current=_prompt_of(open_turn, state) if open_turn else None,
+            current=prompt_of(open_turn, state) if open_turn else None,
             created_at=row.created_at, finished_at=row.finished_at,
         )
-
-
-def _visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:
-    """While a follow-up probes this question, the missed points stay unnamed: showing them would hand
-    the candidate the answer to the follow-up. The stored grade keeps them; the transcript shows them."""
-    if grade is None or not follow_up_pending:
-        return grade
-    hidden = [m.model_copy(update={"text": "(shown after the follow-up)"}) for m in grade.missed]
-    return grade.model_copy(update={"missed": hidden})
-
-
-def _token_matches(row: InterviewRow, token: str | None) -> bool:
-    return bool(token) and hmac.compare_digest(row.token_hash, hash_token(token or ""))
-
-
-def _current_thread(turns: list[TurnRow]) -> list[TurnRow]:
-    """The turns of the question being answered: its 'question' turn and the follow-ups after it."""
-    start = max(i for i, t in enumerate(turns) if t.kind == "question")
-    return turns[start:]
-
-
-def _prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
-    return CurrentPrompt(
-        turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
-        difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
-    )
-
-
-def _apply_pending(turns: list[TurnRow], graded: tuple | None, skipped_seq: int | None) -> list[TurnRow]:
-    """Turns as they will be once this step is stored (for the final summary)."""
-    out = [t.model_copy() for t in turns]
-    for t in out:
-        if graded is not None and t.seq == graded[0]:
-            t.grade, t.examiner = graded[1], graded[2]
-        if skipped_seq is not None and t.seq == skipped_seq:
-            t.skipped, t.answer = True, ""
-    return out

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from app import service as service_module
+from app import turns as turns_module
 from tests.conftest import auth
 
 pytestmark = pytest.mark.anyio
@@ -111,7 +112,7 @@ async def test_tokens_are_compared_in_constant_time_and_stored_hashed(
         compared.append((x, y))
         return real(x, y)
 
-    monkeypatch.setattr(service_module.hmac, "compare_digest", spy)
+    monkeypatch.setattr(turns_module.hmac, "compare_digest", spy)
     assert (await client.get(f"/api/interviews/{a['id']}", headers=auth(a["token"]))).status_code == 200
     assert (await client.get(f"/api/interviews/{a['id']}", headers=auth("wrong"))).status_code == 404
     assert len(compared) == 2

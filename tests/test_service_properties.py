@@ -20,7 +20,8 @@ from app.config import Settings
 from app.engine.plan import InterviewOptions
 from app.errors import InvalidTransition
 from app.main import create_app
-from app.service import InterviewService, clean_text
+from app.service import InterviewService
+from app.turns import clean_text
 from tests.conftest import FIXTURE_RUBRICS
 from tests.db_backends import database_url, pg_database  # noqa: F401  (fixtures)
 

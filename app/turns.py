@@ -1,0 +1,64 @@
+"""Pure helpers of the interview service: tokens, candidate text, and views over stored turns."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+
+from app.engine.machine import InterviewState
+from app.examiners.base import Grade
+from app.models import InterviewRow, TurnRow
+from app.views import CurrentPrompt
+
+# Interview ids are secrets.token_urlsafe(16); anything else cannot exist and never reaches the database
+# (PostgreSQL refuses NUL characters in text, which would be a 500).
+ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_text(text: str) -> str:
+    """NFC-normalise and drop control characters other than newline and tab."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+def visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:
+    """While a follow-up probes this question, the missed points stay unnamed: showing them would hand
+    the candidate the answer to the follow-up. The stored grade keeps them; the transcript shows them."""
+    if grade is None or not follow_up_pending:
+        return grade
+    hidden = [m.model_copy(update={"text": "(shown after the follow-up)"}) for m in grade.missed]
+    return grade.model_copy(update={"missed": hidden})
+
+
+def token_matches(row: InterviewRow, token: str | None) -> bool:
+    return bool(token) and hmac.compare_digest(row.token_hash, hash_token(token or ""))
+
+
+def current_thread(turns: list[TurnRow]) -> list[TurnRow]:
+    """The turns of the question being answered: its 'question' turn and the follow-ups after it."""
+    start = max(i for i, t in enumerate(turns) if t.kind == "question")
+    return turns[start:]
+
+
+def prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
+    return CurrentPrompt(
+        turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
+        difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
+    )
+
+
+def apply_pending(turns: list[TurnRow], graded: tuple | None, skipped_seq: int | None) -> list[TurnRow]:
+    """Turns as they will be once this step is stored (for the final summary)."""
+    out = [t.model_copy() for t in turns]
+    for t in out:
+        if graded is not None and t.seq == graded[0]:
+            t.grade, t.examiner = graded[1], graded[2]
+        if skipped_seq is not None and t.seq == skipped_seq:
+            t.skipped, t.answer = True, ""
+    return out
