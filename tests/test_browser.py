@@ -90,7 +90,7 @@ def browser() -> Iterator[Any]:
 def context(browser: Any, base_url: str) -> Iterator[Any]:
     ctx = browser.new_context(base_url=base_url, accept_downloads=True, viewport={"width": 1200, "height": 860},
                               reduced_motion="reduce")
-    ctx.set_default_timeout(15000)
+    ctx.set_default_timeout(30000)  # generous: a loaded CI machine is slow, not broken
     yield ctx
     ctx.close()
 
