@@ -18,7 +18,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     uvicorn.run(
         "app.main:app_from_env", factory=True, host=args.host, port=args.port, reload=args.reload,
-        log_level=Settings().log_level.lower(), proxy_headers=False,
+        workers=None if args.reload else args.workers, log_level=Settings().log_level.lower(), proxy_headers=False,
     )
     return 0
 
@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--reload", action="store_true", help="restart on code changes (development)")
+    serve.add_argument(
+        "--workers", type=int, default=1,
+        help="app processes (several share one SQLite file safely; use PostgreSQL across machines)",
+    )
     serve.set_defaults(func=cmd_serve)
 
     rubrics = sub.add_parser("rubrics", help="question bank tools")

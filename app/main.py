@@ -6,6 +6,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 
 from app.api import errors, middleware
@@ -16,6 +17,7 @@ from app.config import Settings
 from app.db import make_engine
 from app.examiners.delayed import DelayedExaminer
 from app.examiners.factory import build_examiner_and_interviewer, offline_examiner
+from app.examiners.offline import prepare as prepare_offline_examiner
 from app.logs import configure_logging
 from app.service import InterviewService
 from app.store import InterviewStore
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await to_thread.run_sync(prepare_offline_examiner, bank)
         recovered = await service.recover()
         if recovered:
             log.info("recovered %d interview(s) left mid-grading", recovered)

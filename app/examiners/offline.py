@@ -7,7 +7,9 @@ Grading one answer takes well under a millisecond once a question's data has bee
 
 from __future__ import annotations
 
+from app.bank.loader import QuestionBank
 from app.examiners.assessment import Assessment, assess
+from app.examiners.matching import question_profile
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint
 from app.examiners.feedback import follow_up, missed_points, write_feedback
 from app.examiners.scoring import continuous_score, criterion_scores
@@ -59,3 +61,11 @@ class OfflineExaminer(Examiner):
             examiner=self.name,
             flags=list(a.flags),
         )
+
+
+def prepare(bank: QuestionBank) -> None:
+    """Precompute every question's matching data (about 0.3 s for the shipped bank) so that no
+    candidate's first answer to a question pays for it."""
+    for topic in bank.topics.values():
+        for question in topic.questions:
+            question_profile(question, topic.questions)
