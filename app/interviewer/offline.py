@@ -62,7 +62,7 @@ def offline_summary(ctx: SummaryContext) -> Summary:
     else:
         best, worst = scored[0], scored[-1]
         text = f"You finished with {ctx.overall:.1f} of 5 overall. Strongest topic: {best.title} ({best.score:.1f})."
-        if worst is not best:
+        if worst.score < best.score:
             text += f" Weakest: {worst.title} ({worst.score:.1f})."
         if study:
             text += " Start your revision with the first item under 'Study next'."
