@@ -42,7 +42,9 @@ async def test_adversarial_answers_against_both_examiners() -> None:
                 assert "score_clamped" in o.flags  # it claimed 9/5
             assert o.verified_quotes <= o.claimed_quotes
             if case in NO_CONTENT:
-                assert o.verified_quotes == 0 and "quote_not_found" in o.flags, (case, o)
+                assert o.verified_quotes == 0 and o.overall <= 1.0, (case, o)
+                # pure instructions never reach the model; anything else it quotes falsely is caught
+                assert (not o.llm_called and "instructions_ignored" in o.flags) or "quote_not_found" in o.flags, (case, o)
             if case in ("empty", "dont_know"):
                 assert not o.llm_called and o.overall == 0.0 and "no_answer" in o.flags
 

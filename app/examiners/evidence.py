@@ -22,6 +22,12 @@ BASE_CAP = 1.0
 UNRELATED_QUOTE_CREDIT = 0.25
 
 
+def only_instructions(answer: str) -> bool:
+    """True when every sentence of ``answer`` is addressed to the grader (or it has none)."""
+    sentences = split_sentences(answer)
+    return all(is_instruction(sentence) for sentence in sentences)
+
+
 def is_instruction_quote(quote: str) -> bool:
     return any(is_instruction(sentence) for sentence in split_sentences(quote))
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from app.bank.schema import KeyPoint, derive_key_points
 from app.errors import LLMBadOutput, LLMError
-from app.examiners.evidence import evidence_cap, is_instruction_quote, supported_share
+from app.examiners.evidence import evidence_cap, is_instruction_quote, only_instructions, supported_share
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, TokenUsage, weighted_overall
 from app.examiners.guards import is_non_answer
 from app.llm.client import LLMClient
@@ -107,6 +107,10 @@ class LLMExaminer(Examiner):
     async def grade_answer(self, request: GradingRequest) -> Grade:
         if all(is_non_answer(answer) for answer in request.answers):
             return zero_grade(request)
+        if all(is_non_answer(a) or only_instructions(a) for a in request.answers):
+            # Nothing but text addressed to the grader: there is no answer to send to a model.
+            grade = zero_grade(request)
+            return grade.model_copy(update={"flags": [*grade.flags, "instructions_ignored"]})
         if request.token_budget is not None and request.tokens_used_so_far >= request.token_budget:
             return await self._fallback(request, "token_budget")
         messages = self.render(request)
