@@ -203,3 +203,40 @@ async def test_whole_interview_through_the_real_server(client: LLMClient) -> Non
     assert any(name == examiner.name for name, _, _ in graded_by), "no grade came from the LLM path"
     assert len(usages) == 3 and all(u.prompt_tokens > 0 and u.completion_tokens > 0 for u in usages)
     assert summary.text and summary.examiner in (interviewer.name, "offline")
+
+
+async def test_interview_over_http_graded_by_the_real_server(server_url: str, tmp_path: Path) -> None:
+    """The same server behind the whole app: the API, the stream, the stored turns and the transcript."""
+    import httpx
+    import yaml
+
+    from app.main import create_app
+
+    rubrics = tmp_path / "rubrics"
+    rubrics.mkdir()
+    (rubrics / "optimisation.yaml").write_text(yaml.safe_dump(TOPIC.model_dump(mode="json"), sort_keys=False))
+    settings = llm_settings(server_url).model_copy(update={
+        "rubrics_dir": rubrics, "database_url": f"sqlite:///{tmp_path / 'viva.db'}", "rate_limit_enabled": False,
+    })
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://viva.test", timeout=300
+    ) as http:
+        info = (await http.get("/api/info")).json()
+        assert info["examiner"]["kind"] == "llm" and info["examiner"]["model"] == MODEL_ALIAS
+        created = (await http.post("/api/interviews", json={"max_follow_ups": 1, "questions_per_topic": 1})).json()
+        headers = {"Authorization": f"Bearer {created['token']}"}
+        streamed = await http.post(f"/api/interviews/{created['id']}/answers/stream", headers=headers,
+                                   json={"text": "It moves the weights against the gradient of the loss."})
+        assert streamed.status_code == 200 and "event: delta" in streamed.text and "event: reply" in streamed.text
+        state = (await http.get(f"/api/interviews/{created['id']}", headers=headers)).json()
+        while state["current"] is not None:  # a follow-up, if the grade asked for one
+            reply = await http.post(f"/api/interviews/{created['id']}/answers", headers=headers,
+                                    json={"text": "The learning rate sets the size of each step."})
+            assert reply.status_code == 200, reply.text
+            state = (await http.get(f"/api/interviews/{created['id']}", headers=headers)).json()
+        transcript = (await http.get(f"/api/interviews/{created['id']}/transcript.json", headers=headers)).json()
+    assert transcript["status"] == "completed" and transcript["examiner"].startswith(f"llm:{MODEL_ALIAS}@127.0.0.1")
+    graded = [ex for q in transcript["questions"] for ex in q["exchanges"] if ex["grade"]]
+    assert graded and all(ex["examiner"] for ex in graded)  # each turn says who graded it (LLM or fallback)
+    assert transcript["usage"]["prompt_tokens"] > 0 and transcript["usage"]["completion_tokens"] > 0
