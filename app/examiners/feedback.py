@@ -18,12 +18,12 @@ _MAX_NAMED = 3
 
 def _short(text: str, limit: int = 80) -> str:
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
 
 
 def _in_sentence(text: str) -> str:
     """A key point's sentence made fit to run inside another sentence."""
-    text = _short(text).rstrip(" .;")
+    text = _short(text, 120).rstrip(" .;")
     keep_case = len(text) > 1 and (text[1].isupper() or not text[0].isalpha())
     return text if keep_case else text[0].lower() + text[1:]
 
@@ -63,7 +63,7 @@ def follow_up(a: Assessment, answered_stems: frozenset[str]) -> tuple[str | None
     return f"Could you say more about {_area(point, answered_stems)}? How does it bear on your answer?", point.id
 
 
-def write_feedback(a: Assessment, answered_stems: frozenset[str]) -> str:
+def write_feedback(a: Assessment, answered_stems: frozenset[str], probed_point: str | None = None) -> str:
     """Two or three plain sentences: what was good, what was missing, and any flags worth saying."""
     if "empty_answer" in a.flags:
         return "No answer was given, so nothing could be credited."
@@ -73,14 +73,18 @@ def write_feedback(a: Assessment, answered_stems: frozenset[str]) -> str:
     covered = [p.key_point for p, m in a.matches if m.credit >= 1.0]
     if covered:
         named = "; ".join(_in_sentence(kp.text) for kp in covered[:_MAX_NAMED])
-        more = f" and {len(covered) - _MAX_NAMED} more" if len(covered) > _MAX_NAMED else ""
-        parts.append(f"Good: you covered {named}{more}.")
+        more = f"; and {len(covered) - _MAX_NAMED} more" if len(covered) > _MAX_NAMED else ""
+        sentence = f"Points you made: {named}{more}"
+        parts.append(sentence if sentence.endswith("…") else sentence + ".")
     elif a.coverage > 0:
         parts.append("You touched on some relevant ideas but did not make any key point fully.")
     else:
         parts.append("The answer did not address the key points of the question.")
     missed = missed_points(a)
-    if missed:
+    if missed and missed[0].id == probed_point:
+        # The follow-up asks about this gap; naming it here would hand over the answer.
+        parts.append(f"Missing {len(missed)} of {len(a.matches)} key points.")
+    elif missed:
         parts.append(
             f"Missing {len(missed)} of {len(a.matches)} key points; the biggest gap is around "
             f"\u201c{_area(missed[0], answered_stems)}\u201d."

@@ -55,7 +55,7 @@ class OfflineExaminer(Examiner):
             overall=offline_overall(a, scores),
             covered=covered,
             missed=missed,
-            feedback=write_feedback(a, answered),
+            feedback=write_feedback(a, answered, probed_point=point_id),
             follow_up=question,
             follow_up_point=point_id,
             examiner=self.name,

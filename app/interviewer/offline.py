@@ -17,7 +17,8 @@ def compose_reply(ctx: ReplyContext) -> str:
         topics = ", ".join(ctx.topic_titles)
         parts.append(
             f"Hello{who}, and welcome to your mock interview. We will cover {topics} - "
-            f"{ctx.total_questions} questions in all, with a follow-up where I want to dig deeper. "
+            f"{ctx.total_questions} question{'s' if ctx.total_questions != 1 else ''} in all, with a follow-up "
+            "where I want to dig deeper. "
             "Answer as you would in a real interview: say what you know, and reason out loud where you are unsure."
         )
     elif ctx.kind == "after_skip":
