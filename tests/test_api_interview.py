@@ -175,3 +175,5 @@ async def test_missed_points_are_not_named_while_a_follow_up_probes_them(client:
     assert reply["state"] == "awaiting_follow_up" and reply["grade"]["missed"]
     missed_texts = {kp.text for kp in BANK.question("regularisation", "dropout").key_points}
     assert not missed_texts & {m["text"] for m in reply["grade"]["missed"]}
+    probed = reply["grade"]["follow_up_point"]
+    assert probed and probed.replace("-", " ") not in reply["message"] + reply["grade"]["feedback"]
