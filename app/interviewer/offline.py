@@ -62,9 +62,9 @@ def offline_summary(ctx: SummaryContext) -> Summary:
         text = "No answers were graded, so there is nothing to score yet."
     else:
         best, worst = scored[0], scored[-1]
-        text = f"You finished with {ctx.overall:.1f} of 5 overall. Strongest topic: {best.title} ({best.score:.1f})."
+        text = f"You finished with {ctx.overall:.1f} of 5 overall."
         if worst.score < best.score:
-            text += f" Weakest: {worst.title} ({worst.score:.1f})."
+            text += f" Strongest topic: {best.title} ({best.score:.1f}); weakest: {worst.title} ({worst.score:.1f})."
         if study:
             text += " Start your revision with the first item under 'Study next'."
     return Summary(strengths=strengths, gaps=gaps, study_next=study[:6], text=text)
