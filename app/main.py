@@ -43,6 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if recovered:
             log.info("recovered %d interview(s) left mid-grading", recovered)
         yield
+        await service.aclose()
         engine.dispose()
 
     app = FastAPI(

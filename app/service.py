@@ -141,6 +141,11 @@ class InterviewService:
         rows = await to_thread.run_sync(self.store.get_many, [i for i in credentials if ID_SHAPE.match(i)])
         return [self._view(r, []) for r in rows if token_matches(r, credentials.get(r.id))]
 
+    async def aclose(self) -> None:
+        """Close the examiner's and interviewer's connections (app shutdown)."""
+        for part in (self.examiner, self.interviewer, self.fallback_examiner):
+            await part.aclose()
+
     async def recover(self) -> int:
         """Finish grading for interviews a crash left in GRADING. Returns how many were recovered."""
         ids = await to_thread.run_sync(self.store.ids_in_status, Status.GRADING.value)

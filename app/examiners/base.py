@@ -94,3 +94,6 @@ class Examiner(abc.ABC):
 
     @abc.abstractmethod
     async def grade_answer(self, request: GradingRequest) -> Grade: ...
+
+    async def aclose(self) -> None:
+        """Release connections at shutdown (nothing to do for an examiner that holds none)."""

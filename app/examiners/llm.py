@@ -104,6 +104,9 @@ class LLMExaminer(Examiner):
         self.max_tokens = max_tokens
         self.name = client.name
 
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
     async def grade_answer(self, request: GradingRequest) -> Grade:
         if all(is_non_answer(answer) for answer in request.answers):
             return zero_grade(request)

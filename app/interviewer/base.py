@@ -62,3 +62,6 @@ class Interviewer(abc.ABC):
 
     @abc.abstractmethod
     async def summarize(self, ctx: SummaryContext) -> Summary: ...
+
+    async def aclose(self) -> None:
+        """Release connections at shutdown (nothing to do for an interviewer that holds none)."""

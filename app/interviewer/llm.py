@@ -74,6 +74,9 @@ class LLMInterviewer(Interviewer):
         if not said:
             yield compose_reply(ctx)
 
+    async def aclose(self) -> None:
+        await self.client.aclose()
+
     async def summarize(self, ctx: SummaryContext) -> Summary:
         try:
             messages = self.prompts.render(SUMMARY_TEMPLATE, topics=ctx.topics, overall=ctx.overall)

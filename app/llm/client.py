@@ -92,7 +92,10 @@ class LLMClient:
         return f"llm:{self.model}@{self.host}"
 
     async def aclose(self) -> None:
-        await self._sdk.close()
+        """Close the connection pool (once; the examiner and the interviewer share one client)."""
+        if not getattr(self, "_closed", False):
+            self._closed = True
+            await self._sdk.close()
 
     # ------------------------------------------------------------------ structured completions
 

@@ -73,12 +73,16 @@ async def run_doctor(settings: Any, *, client: LLMClient | None = None) -> Docto
         report.ok = True
         report.verdict = "offline: no endpoint configured, the offline examiner grades (this is a valid setup)"
         return report
+    owned = client is None  # a client made here is closed here
     client = client or LLMClient.from_settings(settings, max_retries=0)
     report.checks.append(Check("configured", OK, f"{report.endpoint}, model {settings.llm_model}"))
-
-    reachable = await _check_models(client, report, settings.llm_model)
-    if reachable:
-        await _check_modes(client, report)
+    try:
+        reachable = await _check_models(client, report, settings.llm_model)
+        if reachable:
+            await _check_modes(client, report)
+    finally:
+        if owned:
+            await client.aclose()
     _verdict(report, reachable)
     return report
 
