@@ -36,6 +36,21 @@ def test_more_of_the_model_answer_earns_more_on_every_shipped_topic() -> None:
         assert _mean(half) - _mean(first) >= 0.7, topic.id
 
 
+def test_an_answer_to_a_neighbouring_question_does_not_pass_for_this_one() -> None:
+    bank = load_bank(ROOT / "rubrics")
+    for topic in bank.topics.values():
+        own, neighbours = [], []
+        for q in topic.questions:
+            grade = lambda text: EXAMINER.grade(  # noqa: E731
+                GradingRequest(topic=topic, question=q, thread=[Exchange(prompt=q.prompt, answer=text)])
+            ).overall
+            own.append(grade(q.model_answer))
+            neighbours += [grade(other.model_answer) for other in topic.questions if other is not q]
+        # Topics share vocabulary, and some answers rightly overlap (Adam's bias correction says a lot
+        # about Adam), but on average a neighbour's model answer must sit far below the question's own.
+        assert _mean(neighbours) <= 2.5 and _mean(own) - _mean(neighbours) >= 2.5, topic.id
+
+
 def test_eval_scores_the_overall_grade_the_candidate_sees() -> None:
     question_text, reference = "Why does TCP use a three-way handshake?", (
         "The handshake synchronises both sides' initial sequence numbers. It confirms both directions work "

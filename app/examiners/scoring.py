@@ -126,10 +126,11 @@ FEATURE_NAMES = (
     "vocabulary_x_reference",  # sqrt_vocabulary * log_reference
 )
 # Ceiling on the score of an answer that makes none of an authored rubric's key points (see rubric_ceiling).
-RUBRIC_FLOOR = 0.3
+RUBRIC_FLOOR = 0.15
+FULL_POINT_SHARE = 0.75
 DERIVED_POINT = re.compile(r"point-\d+")
-# Highest score of an answer that only lists terms (flag term_list): 2 of 5.
-TERM_LIST_CAP = 0.4
+# Highest score of an answer that only lists terms (flag term_list): 1 of 5, like restating the question.
+TERM_LIST_CAP = 0.2
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
 SCORE_MODEL = (-0.169, 6.31, 0.31, 2.381, 2.625, 0.298, 0.033, -2.014, 3.525, -0.519, -3.038)
@@ -179,4 +180,8 @@ def rubric_ceiling(a: Assessment) -> float:
     must be said. Derived key points (split from a bare model answer, as in `viva eval`) set no ceiling."""
     if all(DERIVED_POINT.fullmatch(p.key_point.id) for p, _ in a.matches):
         return 1.0
-    return RUBRIC_FLOOR + (1.0 - RUBRIC_FLOOR) * a.coverage
+    total = sum(p.key_point.weight for p, _ in a.matches) or 1
+    made = sum(p.key_point.weight for p, m in a.matches if m.credit >= 1.0) / total
+    # Points made in full count most; partial matches (a shared word or two, common within a topic)
+    # count a little, so an answer to a neighbouring question does not pass for this one.
+    return RUBRIC_FLOOR + (1.0 - RUBRIC_FLOOR) * (FULL_POINT_SHARE * made + (1 - FULL_POINT_SHARE) * a.coverage)
