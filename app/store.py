@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app.errors import InvalidTransition
@@ -85,23 +86,15 @@ class InterviewStore:
         completion tokens).
         """
         now = utcnow()
-        values: dict[str, Any] = {"state": state, "status": status, "version": expected_version + 1, "updated_at": now}
-        if summary is not None:
-            values["summary"] = summary
-        if finished:
-            values["finished_at"] = now
         prompt_tokens = interviewer_tokens[0] + (grade[3] if grade else 0)
         completion_tokens = interviewer_tokens[1] + (grade[4] if grade else 0)
-        if prompt_tokens or completion_tokens:
-            values["prompt_tokens"] = INTERVIEW.c.prompt_tokens + prompt_tokens
-            values["completion_tokens"] = INTERVIEW.c.completion_tokens + completion_tokens
-        # Core statements, not the ORM: this is the hot path of every turn.
         with self.engine.begin() as conn:
-            result = conn.execute(
-                INTERVIEW.update()
-                .where(INTERVIEW.c.id == interview_id, INTERVIEW.c.version == expected_version)
-                .values(**values)
-            )
+            result = conn.execute(_STEP, {
+                "p_id": interview_id, "p_version": expected_version, "p_new_version": expected_version + 1,
+                "p_state": state, "p_status": status, "p_now": now, "p_summary": summary,
+                "p_finished_at": now if finished else None,
+                "p_prompt_tokens": prompt_tokens, "p_completion_tokens": completion_tokens,
+            })
             if result.rowcount != 1:
                 # Nothing was written (the UPDATE matched no row); raising rolls the transaction back.
                 # (No conn.rollback() here: inside engine.begin() the next statement would then fail.)
@@ -113,25 +106,44 @@ class InterviewStore:
                 )
             if answer is not None:
                 seq, text, skipped = answer
-                conn.execute(
-                    TURN.update().where(*_turn_key(interview_id, seq))
-                    .values(answer=text, answered_at=now, skipped=skipped)
-                )
+                conn.execute(_ANSWER, {"p_id": interview_id, "p_seq": seq, "p_answer": text, "p_now": now,
+                                       "p_skipped": skipped})
             if grade is not None:
                 seq, grade_data, examiner, p_tokens, c_tokens = grade
-                conn.execute(
-                    TURN.update().where(*_turn_key(interview_id, seq))
-                    .values(grade=grade_data, graded_at=now, examiner=examiner,
-                            prompt_tokens=p_tokens, completion_tokens=c_tokens)
-                )
+                conn.execute(_GRADE, {"p_id": interview_id, "p_seq": seq, "p_grade": grade_data, "p_now": now,
+                                      "p_examiner": examiner, "p_prompt_tokens": p_tokens,
+                                      "p_completion_tokens": c_tokens})
             if new_turn is not None:
-                conn.execute(TURN.insert().values(**new_turn.model_dump(exclude={"id"})))
+                conn.execute(TURN.insert(), new_turn.model_dump(exclude={"id"}))
         return expected_version + 1
 
 
 
-def _turn_key(interview_id: str, seq: int) -> tuple:
-    return (TURN.c.interview_id == interview_id, TURN.c.seq == seq)
+# The hot path's statements are built once with bound parameters: building them per call (SQL
+# expression objects, cache keys) cost more than the database work itself.
+_TURN_KEY = (TURN.c.interview_id == bindparam("p_id"), TURN.c.seq == bindparam("p_seq"))
+_STEP = (
+    INTERVIEW.update()
+    .where(INTERVIEW.c.id == bindparam("p_id"), INTERVIEW.c.version == bindparam("p_version"))
+    .values(
+        state=bindparam("p_state", type_=INTERVIEW.c.state.type),
+        status=bindparam("p_status"),
+        version=bindparam("p_new_version"),
+        updated_at=bindparam("p_now"),
+        summary=func.coalesce(bindparam("p_summary", type_=INTERVIEW.c.summary.type), INTERVIEW.c.summary),
+        finished_at=func.coalesce(bindparam("p_finished_at", type_=INTERVIEW.c.finished_at.type), INTERVIEW.c.finished_at),
+        prompt_tokens=INTERVIEW.c.prompt_tokens + bindparam("p_prompt_tokens"),
+        completion_tokens=INTERVIEW.c.completion_tokens + bindparam("p_completion_tokens"),
+    )
+)
+_ANSWER = TURN.update().where(*_TURN_KEY).values(
+    answer=bindparam("p_answer"), answered_at=bindparam("p_now"), skipped=bindparam("p_skipped"),
+)
+_GRADE = TURN.update().where(*_TURN_KEY).values(
+    grade=bindparam("p_grade", type_=TURN.c.grade.type), graded_at=bindparam("p_now"),
+    examiner=bindparam("p_examiner"), prompt_tokens=bindparam("p_prompt_tokens"),
+    completion_tokens=bindparam("p_completion_tokens"),
+)
 
 
 def age_seconds(moment: datetime) -> float:
