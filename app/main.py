@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -39,6 +40,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         await to_thread.run_sync(prepare_offline_examiner, bank)
+        # The bank and its prepared data live as long as the process: keep them out of the cyclic
+        # garbage collector's full passes, which otherwise scan them all and stall requests.
+        gc.collect()
+        gc.freeze()
         recovered = await service.recover()
         if recovered:
             log.info("recovered %d interview(s) left mid-grading", recovered)
