@@ -11,6 +11,7 @@ import pytest
 
 from app.config import Settings
 from app.main import create_app
+from tests.db_backends import database_url, pg_database  # noqa: F401  (fixtures for every test module)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE_RUBRICS = Path(__file__).parent / "data" / "rubrics"
@@ -22,11 +23,12 @@ def anyio_backend() -> str:
 
 
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
-    """Offline settings on a throwaway database, using the small fixture question bank."""
+def settings(database_url: str) -> Settings:
+    """Offline settings on a throwaway database (every test using it runs on SQLite and on PostgreSQL),
+    using the small fixture question bank."""
     return Settings(
         _env_file=None,
-        database_url=f"sqlite:///{tmp_path / 'viva.db'}",
+        database_url=database_url,
         rubrics_dir=FIXTURE_RUBRICS,
         llm_base_url=None,
         llm_api_key=None,
