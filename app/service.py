@@ -207,8 +207,6 @@ class InterviewService:
                 None,
             ),
         )
-        if isinstance(event, FinishEarly) and grade is None:
-            ctx.kind = "closing"
         interviewer = self._interviewer_for(row)
         words, usage = await self._speak(interviewer, ctx, on_chunk)
         seq = (turns[-1].seq + 1) if turns else 1

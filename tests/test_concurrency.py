@@ -15,7 +15,6 @@ import pytest
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import auth
-from tests.db_backends import database_url, pg_database  # noqa: F401  (fixtures)
 from tests.server_process import Server
 
 RACERS = 8

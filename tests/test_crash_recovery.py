@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.db_backends import database_url, pg_database  # noqa: F401  (fixtures)
 from tests.server_process import Server
 
 pytestmark = pytest.mark.slow

@@ -23,7 +23,6 @@ from app.main import create_app
 from app.service import InterviewService
 from app.turns import clean_text
 from tests.conftest import FIXTURE_RUBRICS
-from tests.db_backends import database_url, pg_database  # noqa: F401  (fixtures)
 
 texts = st.one_of(
     st.sampled_from([
