@@ -35,7 +35,7 @@ from app.transcript.model import Transcript
 from app.turns import (
     ID_SHAPE, apply_pending, clean_text, current_thread, hash_token, prompt_of, token_matches, visible_grade,
 )
-from app.views import CreatedInterview, InterviewView, TurnReply, progress_of
+from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
 
 log = logging.getLogger("viva.service")
 
@@ -136,10 +136,15 @@ class InterviewService:
         row, _, _, turns = await self._load(interview_id, token)
         return build_transcript(row, turns, self.bank, prompts_dir=self.settings.prompts_dir)
 
-    async def history(self, credentials: dict[str, str]) -> list[InterviewView]:
-        """Interviews whose id and token both match (the browser keeps the pairs)."""
+    async def history(self, credentials: dict[str, str]) -> list[HistoryEntry]:
+        """Interviews whose id and token both match (the browser keeps the pairs), newest first."""
         rows = await to_thread.run_sync(self.store.get_many, [i for i in credentials if ID_SHAPE.match(i)])
-        return [self._view(r, []) for r in rows if token_matches(r, credentials.get(r.id))]
+        mine = [r for r in rows if token_matches(r, credentials.get(r.id))]
+        turns = await to_thread.run_sync(lambda: [self.store.turns(r.id) for r in mine])
+        return [
+            HistoryEntry(**self._view(r, t).model_dump(), overall=build_transcript(r, t, self.bank).overall)
+            for r, t in zip(mine, turns)
+        ]
 
     async def aclose(self) -> None:
         """Close the examiner's and interviewer's connections (app shutdown)."""

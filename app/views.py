@@ -43,6 +43,10 @@ class InterviewView(BaseModel):
     finished_at: datetime | None = None
 
 
+class HistoryEntry(InterviewView):
+    overall: float | None = Field(default=None, description="0-5 mean of the questions graded so far")
+
+
 class CreatedInterview(InterviewView):
     token: str = Field(description="Secret bearer token; send it as 'Authorization: Bearer <token>'")
     message: str = Field(description="The interviewer's greeting and first question")

@@ -177,3 +177,12 @@ async def test_missed_points_are_not_named_while_a_follow_up_probes_them(client:
     assert not missed_texts & {m["text"] for m in reply["grade"]["missed"]}
     probed = reply["grade"]["follow_up_point"]
     assert probed and probed.replace("-", " ") not in reply["message"] + reply["grade"]["feedback"]
+
+
+async def test_lookup_carries_the_overall_score_of_a_finished_interview(client: httpx.AsyncClient) -> None:
+    created = await start(client, topics=["optimisation"], questions_per_topic=1, max_follow_ups=0)
+    await client.post(f"/api/interviews/{created['id']}/answers", json={"text": "Step against the gradient."},
+                      headers=auth(created["token"]))
+    entry = (await client.post("/api/interviews/lookup", json={"interviews": [{"id": created["id"], "token": created["token"]}]})).json()[0]
+    transcript = (await client.get(f"/api/interviews/{created['id']}/transcript.json", headers=auth(created["token"]))).json()
+    assert entry["state"] == "completed" and entry["overall"] == transcript["overall"] is not None

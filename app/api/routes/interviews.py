@@ -21,7 +21,7 @@ from app.transcript.export import MEDIA_TYPES, content_disposition
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
 from app.transcript.pdf import render_pdf
-from app.views import CreatedInterview, InterviewView, TurnReply
+from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
 
@@ -55,7 +55,7 @@ class LookupIn(BaseModel):
 
 
 @router.post("/lookup")
-async def lookup(body: LookupIn, service: ServiceDep) -> list[InterviewView]:
+async def lookup(body: LookupIn, service: ServiceDep) -> list[HistoryEntry]:
     """Several interviews at once (a browser's history); pairs that do not match are left out."""
     return await service.history({c.id: c.token for c in body.interviews})
 

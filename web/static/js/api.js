@@ -141,6 +141,8 @@ export const api = {
   create: (options) => request("POST", "/api/interviews", { body: options }),
   view: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}`, { id }),
   transcript: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}/transcript.json`, { id }),
+  // Several interviews in one call: [{id, token}] -> views with their overall score (unknown ids left out).
+  lookup: (entries) => request("POST", "/api/interviews/lookup", { body: { interviews: entries.map(({ id, token }) => ({ id, token })) } }),
   skip: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/skip`, { id, timeoutMs: 120000 }),
   finish: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/finish`, { id, timeoutMs: 120000 }),
 };

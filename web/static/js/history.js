@@ -14,26 +14,20 @@ const STATE_LABEL = {
   abandoned: "Closed",
 };
 
-async function row(entry) {
-  const item = h("li", { class: "card history-item" }, h("p", { class: "muted" }, "Loading…"));
+function row(entry, view, failure) {
+  const item = h("li", { class: "card history-item" });
   listEl.append(item);
-  let view;
-  try {
-    view = await api.view(entry.id);
-  } catch (e) {
+  if (!view) {
     item.replaceChildren(
       h("div", { class: "history-main" },
         h("p", { class: "history-title" }, `Interview ${entry.id.slice(0, 8)}`),
-        h("p", { class: "muted" }, e.status === 404 ? "No longer on the server." : `Could not load: ${e.describe ? e.describe() : e.message}`)),
+        h("p", { class: "muted" }, failure || "No longer on the server.")),
       h("div", { class: "history-actions" }, forgetButton(entry.id, item)));
     return;
   }
   const over = view.state === "completed" || view.state === "abandoned";
   const p = view.progress;
-  let overall = null;
-  if (over) {
-    try { overall = (await api.transcript(entry.id)).overall; } catch { /* shown without a score */ }
-  }
+  const overall = over ? view.overall : null;
   const href = over ? `/report/${encodeURIComponent(view.id)}` : `/interview/${encodeURIComponent(view.id)}`;
   const topics = (view.options.topics || []).length ? `${view.options.topics.length} topic${view.options.topics.length > 1 ? "s" : ""}` : "balanced topics";
   item.replaceChildren(
@@ -76,6 +70,21 @@ async function dl(id, format, createdAt) {
   }
 }
 
-const entries = knownInterviews();
-$("#empty").hidden = entries.length > 0;
-for (const entry of entries) row(entry);
+async function render() {
+  const entries = knownInterviews();
+  $("#empty").hidden = entries.length > 0;
+  if (!entries.length) return;
+  let views = [];
+  let failure = null;
+  try {
+    for (let i = 0; i < entries.length; i += 200) {  // the API takes 200 pairs a request
+      views = views.concat(await api.lookup(entries.slice(i, i + 200)));
+    }
+  } catch (e) {
+    failure = `Could not load: ${e.describe ? e.describe() : e.message}`;
+  }
+  const byId = new Map(views.map((v) => [v.id, v]));
+  for (const entry of entries) row(entry, byId.get(entry.id), failure);
+}
+
+render();
