@@ -58,6 +58,7 @@ class InterviewService:
         self.fallback_examiner = fallback_examiner
         self.interviewer = interviewer
         self.offline_interviewer = OfflineInterviewer()
+        self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
 
     # Commands ------------------------------------------------------------------------------
 
@@ -155,10 +156,9 @@ class InterviewService:
         """Finish grading for interviews a crash left in GRADING. Returns how many were recovered."""
         ids = await to_thread.run_sync(self.store.ids_in_status, Status.GRADING.value)
         for interview_id in ids:
-            row = await to_thread.run_sync(self.store.get, interview_id)
-            if row is None:
-                continue
-            await self._resume(row, force=True)
+            loaded = await to_thread.run_sync(self.store.load, interview_id)
+            if loaded is not None:
+                await self._resume(*loaded, force=True)
         return len(ids)
 
     # Steps ---------------------------------------------------------------------------------
@@ -234,12 +234,11 @@ class InterviewService:
             )
         )
         current = prompt_of(new_turn, new_state) if new_turn else None
-        titles = {t: self.bank.topic(t).title for t in self.bank.topics}
         return TurnReply(
             state=new_state.status,
             message=message,
             grade=visible_grade(grade, ctx.next_is_follow_up) if show_feedback else None,
-            progress=progress_of(plan, new_state, titles),
+            progress=progress_of(plan, new_state, self.topic_titles),
             current=current,
         )
 
@@ -293,16 +292,16 @@ class InterviewService:
         if loaded is None or not token_matches(loaded[0], token):
             raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
         row, turns = loaded
-        if row.status == Status.GRADING.value and (resumed := await self._resume(row)) is not None:
-            row, turns = resumed, await to_thread.run_sync(self.store.turns, row.id)
+        if row.status == Status.GRADING.value and await self._resume(row, turns):
+            row, turns = await to_thread.run_sync(self.store.load, row.id) or loaded
         return row, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), turns
 
-    async def _resume(self, row: InterviewRow, force: bool = False) -> InterviewRow | None:
-        """Re-run grading for an answer stored before a crash. Losing a race to another worker is fine."""
+    async def _resume(self, row: InterviewRow, turns: list[TurnRow], force: bool = False) -> bool:
+        """Re-run grading for an answer stored before a crash; True when it was (re)tried, so the caller
+        reloads. Losing a race to another worker is fine."""
         in_flight_for = self.settings.llm_timeout * (self.settings.llm_max_retries + 2)
         if not force and age_seconds(row.updated_at) < in_flight_for:
-            return None  # probably still being graded by the request that stored it
-        turns = await to_thread.run_sync(self.store.turns, row.id)
+            return False  # probably still being graded by the request that stored it
         try:
             await self._grade_and_advance(
                 row, row.version, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state),
@@ -311,16 +310,15 @@ class InterviewService:
         except Conflict:
             pass
         log.info("recovered interview left in grading", extra={"interview_id": row.id})
-        return await to_thread.run_sync(self.store.get, row.id)
+        return True
 
     def _view(self, row: InterviewRow, turns: list[TurnRow]) -> InterviewView:
         plan = InterviewPlan.model_validate(row.plan)
         state = InterviewState.model_validate(row.state)
-        titles = {t: self.bank.topic(t).title for t in self.bank.topics}
         open_turn = turns[-1] if turns and turns[-1].answer is None and not state.status.is_over else None
         return InterviewView(
             id=row.id, state=state.status, options=plan.options, examiner=row.examiner,
-            progress=progress_of(plan, state, titles),
+            progress=progress_of(plan, state, self.topic_titles),
             current=prompt_of(open_turn, state) if open_turn else None,
             created_at=row.created_at, finished_at=row.finished_at,
         )

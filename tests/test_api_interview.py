@@ -186,3 +186,31 @@ async def test_lookup_carries_the_overall_score_of_a_finished_interview(client: 
     entry = (await client.post("/api/interviews/lookup", json={"interviews": [{"id": created["id"], "token": created["token"]}]})).json()[0]
     transcript = (await client.get(f"/api/interviews/{created['id']}/transcript.json", headers=auth(created["token"]))).json()
     assert entry["state"] == "completed" and entry["overall"] == transcript["overall"] is not None
+
+
+async def test_reading_an_interview_left_in_grading_finishes_its_grade(settings: Settings) -> None:
+    """An answer stored by a worker that died before grading is graded by the next read."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.engine.machine import Answer, InterviewState, transition
+    from app.engine.plan import InterviewPlan
+    from app.models import InterviewRow
+
+    app = create_app(settings)
+    service = app.state.service
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        created = await start(c, topics=["optimisation"], questions_per_topic=2, max_follow_ups=0)
+        row, turns = service.store.load(created["id"])
+        grading, _ = transition(InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), Answer())
+        service.store.save_step(row.id, row.version, state=grading.model_dump(mode="json"), status="grading",
+                                answer=(turns[-1].seq, "Move against the gradient.", False))
+        with service.store.engine.begin() as conn:  # the worker died long ago
+            conn.execute(update(InterviewRow).where(InterviewRow.id == row.id)
+                         .values(updated_at=row.updated_at - timedelta(hours=1)))
+        view = (await c.get(f"/api/interviews/{created['id']}", headers=auth(created["token"]))).json()
+        transcript = (await c.get(f"/api/interviews/{created['id']}/transcript.json", headers=auth(created["token"]))).json()
+    assert view["state"] == "awaiting_answer" and view["progress"]["questions_done"] == 1
+    first = transcript["questions"][0]["exchanges"][0]
+    assert first["answer"] == "Move against the gradient." and first["grade"] is not None
