@@ -141,10 +141,10 @@ class InterviewService:
         """Interviews whose id and token both match (the browser keeps the pairs), newest first."""
         rows = await to_thread.run_sync(self.store.get_many, [i for i in credentials if ID_SHAPE.match(i)])
         mine = [r for r in rows if token_matches(r, credentials.get(r.id))]
-        turns = await to_thread.run_sync(lambda: [self.store.turns(r.id) for r in mine])
+        turns = await to_thread.run_sync(self.store.turns_of_many, [r.id for r in mine])
         return [
-            HistoryEntry(**self._view(r, t).model_dump(), overall=build_transcript(r, t, self.bank).overall)
-            for r, t in zip(mine, turns)
+            HistoryEntry(**self._view(r, turns[r.id]).model_dump(), overall=build_transcript(r, turns[r.id], self.bank).overall)
+            for r in mine
         ]
 
     async def aclose(self) -> None:

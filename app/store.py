@@ -52,15 +52,15 @@ class InterviewStore:
         """The interview and its turns, read in one session (the hot path of every request)."""
         with Session(self.engine, expire_on_commit=False) as session:
             row = session.get(InterviewRow, interview_id)
-            if row is None:
-                return None
-            stmt = select(TurnRow).where(TurnRow.interview_id == interview_id).order_by(col(TurnRow.seq))
-            return row, list(session.exec(stmt).all())
+            return None if row is None else (row, _turns_of(session, [interview_id])[interview_id])
 
     def turns(self, interview_id: str) -> list[TurnRow]:
+        return self.turns_of_many([interview_id])[interview_id]
+
+    def turns_of_many(self, interview_ids: Sequence[str]) -> dict[str, list[TurnRow]]:
+        """Every listed interview's turns in order, read in one query."""
         with Session(self.engine, expire_on_commit=False) as session:
-            stmt = select(TurnRow).where(TurnRow.interview_id == interview_id).order_by(col(TurnRow.seq))
-            return list(session.exec(stmt).all())
+            return _turns_of(session, interview_ids)
 
     def ids_in_status(self, status: str) -> list[str]:
         with Session(self.engine) as session:
@@ -117,6 +117,14 @@ class InterviewStore:
                 conn.execute(TURN.insert(), new_turn.model_dump(exclude={"id"}))
         return expected_version + 1
 
+
+
+def _turns_of(session: Session, interview_ids: Sequence[str]) -> dict[str, list[TurnRow]]:
+    found: dict[str, list[TurnRow]] = {i: [] for i in interview_ids}
+    stmt = select(TurnRow).where(col(TurnRow.interview_id).in_(list(interview_ids))).order_by(col(TurnRow.seq))
+    for turn in session.exec(stmt):
+        found[turn.interview_id].append(turn)
+    return found
 
 
 # The hot path's statements are built once with bound parameters: building them per call (SQL
