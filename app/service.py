@@ -30,10 +30,11 @@ from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
 from app.models import InterviewRow, TurnRow
 from app.store import Conflict, InterviewStore, age_seconds
+from app.sanitize import clean_text
 from app.transcript.build import build_summary_context, build_transcript
 from app.transcript.model import Transcript
 from app.turns import (
-    ID_SHAPE, apply_pending, clean_text, current_thread, hash_token, prompt_of, token_matches, visible_grade,
+    ID_SHAPE, apply_pending, current_thread, hash_token, prompt_of, token_matches, visible_grade,
 )
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
 

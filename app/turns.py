@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import re
-import unicodedata
 
 from app.engine.machine import InterviewState
 from app.examiners.base import Grade
@@ -19,12 +18,6 @@ ID_SHAPE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def clean_text(text: str) -> str:
-    """NFC-normalise and drop control characters other than newline and tab."""
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:

@@ -21,7 +21,7 @@ from app.engine.plan import InterviewOptions
 from app.errors import InvalidTransition
 from app.main import create_app
 from app.service import InterviewService
-from app.turns import clean_text
+from app.sanitize import clean_text
 from tests.conftest import FIXTURE_RUBRICS
 
 texts = st.one_of(

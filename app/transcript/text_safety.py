@@ -12,21 +12,17 @@ from __future__ import annotations
 
 import re
 import textwrap
-import unicodedata
 
-# Bidi embeddings, overrides and isolates can reorder how surrounding text is displayed ("Trojan
-# Source"); natural RTL text (Arabic, Hebrew) needs none of them.
-_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+from app.sanitize import clean_text
+
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]|~$])")
 _BLOCK_START = re.compile(r"^(#|>|\+|-|=|\d+[.)])")
 WRAP_WIDTH = 100
 
 
 def clean(text: str) -> str:
-    """NFC, newlines normalised, control and bidi-override characters removed, tabs as spaces."""
-    text = unicodedata.normalize("NFC", str(text).replace("\r\n", "\n").replace("\r", "\n"))
-    text = text.translate(_BIDI_CONTROLS).replace("\t", "    ")
-    return "".join(ch for ch in text if ch == "\n" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    """``clean_text`` (stored answers already went through it; rubric and LLM text may not), tabs as spaces."""
+    return clean_text(text).replace("\t", "    ")
 
 
 _SOFT_BREAK = re.compile(r"(?<!\n)[ \t]*\n(?![ \t]*(\n|[-*+•] |\d+[.)] ))")
