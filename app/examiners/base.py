@@ -44,7 +44,11 @@ class MissedPoint(BaseModel):
 
 class Grade(BaseModel):
     scores: dict[str, int] = Field(description="Criterion id -> score 0-5")
-    overall: float = Field(ge=0, le=5, description="Weighted mean of the criterion scores, 0-5")
+    overall: float = Field(
+        ge=0, le=5,
+        description="0-5. LLM: the rubric-weighted mean of the criterion scores. Offline: the validated "
+        "continuous score on the 0-5 scale, which the criterion levels are anchored on",
+    )
     covered: list[CoveredPoint] = []
     missed: list[MissedPoint] = []
     feedback: str = ""

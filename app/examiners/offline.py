@@ -36,10 +36,6 @@ class OfflineExaminer(Examiner):
         """Grade the question's whole thread (points made in any answer count)."""
         return self.grade_assessment(request, assess(request))
 
-    def score(self, request: GradingRequest) -> float:
-        """Continuous 0-1 quality estimate of the thread (no rounding to criterion levels)."""
-        return continuous_score(assess(request))
-
     def grade_assessment(self, request: GradingRequest, a: Assessment) -> Grade:
         scores = criterion_scores(a, [c.id for c in request.topic.criteria])
         answered = a.answered_stems
