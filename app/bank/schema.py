@@ -8,6 +8,7 @@ are scored on (each with an anchor text for every score 0-5), and its questions.
 from __future__ import annotations
 
 import re
+from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -37,14 +38,76 @@ class Criterion(_Strict):
         return anchors
 
 
+class ClaimGroup(NamedTuple):
+    """One group of a claim pattern: any of ``alternatives`` (or, when ``excluded``, none of them)."""
+
+    alternatives: tuple[str, ...]
+    excluded: bool = False
+
+
+def parse_claim(pattern: str) -> tuple[ClaimGroup, ...]:
+    """Parse a claim pattern: groups joined by ``+`` that must all occur in one clause of an answer, in
+    any order; ``|`` separates alternatives within a group; a group starting with ``!`` must not occur.
+
+    ``"layer norm | layernorm + mean | statistics + each example | per example"`` is one claim: the
+    three groups bound together in a clause. A pattern without ``+`` is one group (one term).
+    """
+    groups: list[ClaimGroup] = []
+    for raw in pattern.split("+"):
+        raw = raw.strip()
+        excluded = raw.startswith("!")
+        alternatives = tuple(a.strip() for a in raw.lstrip("!").split("|"))
+        if not raw.lstrip("!").strip() or any(not a for a in alternatives):
+            raise ValueError(f"claim pattern {pattern!r} has an empty group or alternative (check '+' and '|')")
+        groups.append(ClaimGroup(alternatives, excluded))
+    if all(g.excluded for g in groups):
+        raise ValueError(f"claim pattern {pattern!r} needs at least one group that is not excluded with '!'")
+    return tuple(groups)
+
+
+def _check_patterns(patterns: tuple[str, ...]) -> tuple[str, ...]:
+    for pattern in patterns:
+        parse_claim(pattern)
+    return patterns
+
+
 class KeyPoint(_Strict):
-    """A point a good answer makes. ``phrasings`` are wordings that count as covering it."""
+    """A point a good answer makes. ``phrasings`` are claim patterns (see ``parse_claim``) that count
+    as making it; a key point with none is matched by its own text (derived points, ``viva eval``)."""
 
     id: str = Field(pattern=SLUG)
     text: str = Field(min_length=1)
     weight: int = Field(default=2, ge=1, le=3)
     phrasings: tuple[str, ...] = ()
     probe: str | None = None  # follow-up question aimed at this point when it is missed
+
+    _patterns = field_validator("phrasings")(_check_patterns)
+
+
+class Misconception(_Strict):
+    """A wrong claim that answers to this question make, as data: how to spot it, which key point it
+    contradicts, and the correction the candidate is shown."""
+
+    id: str = Field(pattern=SLUG)
+    claim: str = Field(min_length=1, description="The wrong statement, in plain words")
+    patterns: tuple[str, ...] = Field(min_length=1, description="Claim patterns (see parse_claim) that state it")
+    contradicts: str | None = Field(default=None, description="Key point id whose credit it removes")
+    correction: str = Field(min_length=1, description="What is true instead, shown in the feedback")
+    probe: str | None = Field(default=None, description="Follow-up question asked after quoting the candidate")
+
+    _patterns = field_validator("patterns")(_check_patterns)
+
+
+ExemplarKind = Literal["excellent", "terse", "partial", "wrong", "buzzword", "neighbour"]
+
+
+class Exemplar(_Strict):
+    """A graded example answer: calibration for the examiners, never shown before answering."""
+
+    kind: ExemplarKind
+    grade: float = Field(ge=0, le=5)
+    answer: str = Field(min_length=1)
+    reason: str = Field(min_length=1, description="One line: why this grade")
 
 
 class Question(_Strict):
@@ -54,13 +117,19 @@ class Question(_Strict):
     difficulty: int = Field(default=2, ge=1, le=3)
     key_points: tuple[KeyPoint, ...] = ()
     common_mistakes: tuple[str, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    exemplars: tuple[Exemplar, ...] = ()
 
     @model_validator(mode="after")
     def _unique_key_points(self) -> "Question":
-        ids = [kp.id for kp in self.key_points]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
-        if dupes:
-            raise ValueError(f"duplicate key point ids: {dupes}")
+        for kind, ids in (("key point", [kp.id for kp in self.key_points]), ("misconception", [m.id for m in self.misconceptions])):
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if dupes:
+                raise ValueError(f"duplicate {kind} ids: {dupes}")
+        known = {kp.id for kp in self.key_points}
+        unknown = [m.id for m in self.misconceptions if m.contradicts and known and m.contradicts not in known]
+        if unknown:
+            raise ValueError(f"misconceptions {unknown} contradict a key point id that this question does not have")
         return self
 
 
