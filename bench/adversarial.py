@@ -19,8 +19,8 @@ from app.bank.schema import Question, Topic
 from app.examiners.base import Exchange, Grade, GradingRequest
 from app.examiners.llm import LLMExaminer, key_points_of
 from app.examiners.offline import OfflineExaminer
-from app.llm.chaos import _CRITERION, _KEY_POINT
-from app.llm.fake import FakeLLM, FakeReply
+from tests.fakes.chaos import _CRITERION, _KEY_POINT
+from tests.fakes.fake_llm import FakeLLM, FakeReply
 
 
 def adversarial_answers(question: Question) -> dict[str, str]:

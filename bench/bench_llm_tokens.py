@@ -27,7 +27,7 @@ from app.examiners.base import Exchange, GradingRequest  # noqa: E402
 from app.examiners.llm import LLMExaminer  # noqa: E402
 from app.examiners.offline import OfflineExaminer  # noqa: E402
 from app.llm.client import approx_tokens  # noqa: E402
-from app.llm.fake import FakeLLM  # noqa: E402
+from tests.fakes.fake_llm import FakeLLM  # noqa: E402
 
 ANSWER = (
     "The idea is to move every weight a little in the direction that lowers the loss, which is the "

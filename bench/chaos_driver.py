@@ -17,7 +17,7 @@ from app.config import Settings
 from app.examiners.factory import offline_examiner
 from app.examiners.llm import LLMExaminer
 from app.interviewer.llm import LLMInterviewer
-from app.llm.chaos import ChaosLLM
+from tests.fakes.chaos import ChaosLLM
 from app.main import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

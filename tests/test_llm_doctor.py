@@ -7,7 +7,7 @@ import pytest
 
 from app.config import Settings
 from app.llm.doctor import format_doctor, run_doctor, shown_url
-from app.llm.fake import BASE_URL, FakeLLM
+from tests.fakes.fake_llm import BASE_URL, FakeLLM
 
 pytestmark = pytest.mark.anyio
 

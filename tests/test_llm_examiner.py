@@ -14,7 +14,7 @@ from app.bank.schema import Question, Topic
 from app.examiners.base import Exchange, GradingRequest
 from app.examiners.llm import LLMExaminer
 from app.examiners.offline import OfflineExaminer
-from app.llm.fake import FakeLLM, FakeReply
+from tests.fakes.fake_llm import FakeLLM, FakeReply
 
 pytestmark = pytest.mark.anyio
 

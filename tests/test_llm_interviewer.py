@@ -9,7 +9,7 @@ from app.examiners.base import Grade, MissedPoint, TokenUsage
 from app.interviewer.base import ReplyContext, SummaryContext, TopicResult
 from app.interviewer.llm import LLMInterviewer
 from app.interviewer.offline import compose_reply, offline_summary
-from app.llm.fake import FakeLLM, FakeReply
+from tests.fakes.fake_llm import FakeLLM, FakeReply
 
 pytestmark = pytest.mark.anyio
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.config import Settings
-from app.llm.chaos import ChaosLLM
+from tests.fakes.chaos import ChaosLLM
 from app.logs import JsonFormatter, configure_logging
 from app.main import create_app
 from bench.chaos_driver import wire_llm

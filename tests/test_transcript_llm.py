@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.examiners.factory import offline_examiner
-from app.llm.chaos import ChaosLLM
+from tests.fakes.chaos import ChaosLLM
 from app.main import create_app
 from app.transcript.model import Transcript
 from app.transcript.regrade import regrade

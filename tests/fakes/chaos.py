@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from app.llm.fake import FakeLLM, FakeReply, Reply
+from tests.fakes.fake_llm import FakeLLM, FakeReply, Reply
 
 FAULTS = ("timeout", "server_error", "rate_limited", "garbage")
 GARBAGE = [
