@@ -84,7 +84,7 @@ def cmd_regrade(args: argparse.Namespace) -> int:
     import asyncio
 
     from app.bank.loader import load_bank
-    from app.examiners.factory import build_examiner_and_interviewer
+    from app.examiners.factory import build_examiner_and_interviewer, grading_examiner
     from app.transcript.model import Transcript
     from app.transcript.regrade import format_regrade, regrade
 
@@ -94,7 +94,7 @@ def cmd_regrade(args: argparse.Namespace) -> int:
         raise VivaError(f"{args.file}: not a Viva transcript JSON ({type(exc).__name__})",
                         hint="export one with: viva export ID --format json") from None
     settings = Settings()
-    examiner, _ = build_examiner_and_interviewer(settings)
+    examiner = grading_examiner(settings, build_examiner_and_interviewer(settings)[0])
     report = asyncio.run(regrade(transcript, load_bank(settings.rubrics_dir), examiner))
     print(report.model_dump_json(indent=2) if args.json else format_regrade(report))
     return 0

@@ -5,9 +5,11 @@
     ├── NotFound               no such interview, or a token that does not open it   (404)
     ├── Unauthorized           no bearer token                                (401)
     ├── InvalidTransition      an event the interview's state does not allow (409)
+    │   └── Conflict           another request changed the interview first   (409)
     ├── InvalidPlan            options that cannot make an interview         (422)
     ├── PayloadTooLarge        an answer or body over its documented limit   (413)
     ├── RateLimited            too many requests                              (429, Retry-After)
+    ├── PromptError            a prompt template is missing or broken         (500)
     └── LLMError               the LLM endpoint failed; the offline examiner takes over
         ├── LLMTimeout
         ├── LLMRateLimited
@@ -16,6 +18,8 @@
 """
 
 from __future__ import annotations
+
+from app.llm.usage import TokenUsage
 
 
 class VivaError(Exception):
@@ -51,6 +55,10 @@ class InvalidTransition(VivaError):
         self.state = state
 
 
+class Conflict(InvalidTransition):
+    """Another request changed the interview first (a stale tab, a double click, a racing worker)."""
+
+
 class InvalidPlan(VivaError):
     status_code = 422
     code = "invalid_plan"
@@ -70,9 +78,21 @@ class RateLimited(VivaError):
         self.retry_after = retry_after
 
 
+class PromptError(VivaError):
+    code = "prompt_error"
+
+
 class LLMError(VivaError):
+    """``usage``: tokens the failed call spent all the same (they count toward an interview's budget);
+    ``retryable``: False for faults that retrying cannot mend (a rejected key, an unknown model)."""
+
     status_code = 502
     code = "llm_error"
+
+    def __init__(self, message: str, *, hint: str | None = None, retryable: bool = True) -> None:
+        super().__init__(message, hint=hint)
+        self.retryable = retryable
+        self.usage: TokenUsage | None = None
 
 
 class LLMTimeout(LLMError):

@@ -16,9 +16,10 @@ from app.api.routes import interviews, pages, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine
-from app.examiners.delayed import DelayedExaminer
-from app.examiners.factory import build_examiner_and_interviewer, offline_examiner
+from app.examiners.base import Examiner
+from app.examiners.factory import build_examiner_and_interviewer, grading_examiner
 from app.examiners.offline import prepare as prepare_offline_examiner
+from app.interviewer.base import Interviewer
 from app.logs import configure_logging
 from app.service import InterviewService
 from app.store import InterviewStore
@@ -27,15 +28,20 @@ from app.transcript.build import viva_version
 log = logging.getLogger("viva")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app from settings; nothing is read or connected at import time."""
+def create_app(
+    settings: Settings | None = None, *, examiner: Examiner | None = None, interviewer: Interviewer | None = None,
+) -> FastAPI:
+    """Build the app from settings; nothing is read or connected at import time.
+
+    This is the composition root: the examiner and interviewer come from settings unless given (tests
+    and benches inject theirs here); either way grading runs through the one fallback policy."""
     settings = settings or Settings()
     bank = load_bank(settings.rubrics_dir)
     engine = make_engine(settings.database_url)
-    examiner, interviewer = build_examiner_and_interviewer(settings)
-    if settings.grading_delay:  # test hook (see Settings.grading_delay)
-        examiner = DelayedExaminer(examiner, settings.grading_delay)
-    service = InterviewService(settings, bank, InterviewStore(engine), examiner, offline_examiner(), interviewer)
+    if examiner is None or interviewer is None:
+        configured_examiner, configured_interviewer = build_examiner_and_interviewer(settings)
+        examiner, interviewer = examiner or configured_examiner, interviewer or configured_interviewer
+    service = InterviewService(settings, bank, InterviewStore(engine), grading_examiner(settings, examiner), interviewer)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -1,65 +1,88 @@
-"""The interview service: runs the state machine's actions against the store, examiner and interviewer.
+"""The interview service: carries out the actions the state machine returns, against the store,
+examiner and interviewer.
 
 Order of work for an answer, chosen so that nothing is lost:
-1. the answer is stored together with the move to GRADING (one transaction, compare-and-set);
-2. the thread is graded (LLM or offline; any fault falls back to offline);
-3. the grade, the next prompt and the new state are stored together, then the reply is returned.
+1. ``Answer`` moves the interview to GRADING with a ``GradeThread`` action; the answer is stored
+   together with that state (one transaction, compare-and-set) before anything else happens;
+2. the thread is graded (through ``FallbackExaminer``: any fault falls back to offline), and the
+   grade goes back to the machine as ``Graded``;
+3. the machine asks a follow-up or the next question, or finishes; the grade, the interviewer's
+   reply, the next prompt and the new state are stored together, then the reply is returned.
 A crash between 1 and 3 leaves the interview in GRADING with the answer stored; ``recover()`` (run at
-start-up) and ``view()`` re-run step 2-3 for it.
+start-up) and any read of the interview re-run steps 2-3 for it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, replace
 
 from anyio import to_thread
 
 from app.bank.loader import QuestionBank
 from app.config import Settings
 from app.engine.machine import (
-    Action, Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, InterviewState, Skip,
-    Start, Status, transition,
+    Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Skip, Start,
+    Status, transition,
 )
-from app.engine.plan import FeedbackMode, InterviewOptions, InterviewPlan, build_plan
-from app.errors import NotFound, PayloadTooLarge, Unauthorized
-from app.examiners.base import Examiner, Exchange, Grade, GradingRequest, TokenUsage
+from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
+from app.errors import Conflict, InvalidTransition, NotFound, PayloadTooLarge, Unauthorized, VivaError
+from app.examiners.base import Exchange, Grade, GradingRequest
+from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
+from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow
-from app.store import Conflict, InterviewStore, age_seconds
+from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
 from app.sanitize import clean_text
+from app.store import InterviewStore, age_seconds
 from app.transcript.build import build_summary_context, build_transcript
 from app.transcript.model import Transcript
-from app.turns import (
-    ID_SHAPE, apply_pending, current_thread, hash_token, prompt_of, token_matches, visible_grade,
-)
+from app.turns import ID_SHAPE, current_thread, hash_token, prompt_of, token_matches, visible_grade
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
 
 log = logging.getLogger("viva.service")
 
 OnChunk = Callable[[str], Awaitable[None]]
 
+
+@dataclass(frozen=True, slots=True)
+class AcceptedAnswer:
+    """An answer stored with the move to GRADING: what is left is the ``GradeThread`` action."""
+
+    interview: LoadedInterview
+    version: int
+    action: GradeThread
+
+
+@dataclass(frozen=True, slots=True)
+class ReplyEvent:
+    """One event of a streamed reply: a chunk of the interviewer's words, the reply, or the error."""
+
+    kind: str  # "delta", "reply" or "error"
+    text: str = ""
+    reply: TurnReply | None = None
+    error: VivaError | None = None
+
+
 class InterviewService:
     def __init__(
-        self,
-        settings: Settings,
-        bank: QuestionBank,
-        store: InterviewStore,
-        examiner: Examiner,
-        fallback_examiner: Examiner,
+        self, settings: Settings, bank: QuestionBank, store: InterviewStore, grader: FallbackExaminer,
         interviewer: Interviewer,
     ) -> None:
         self.settings = settings
         self.bank = bank
         self.store = store
-        self.examiner = examiner
-        self.fallback_examiner = fallback_examiner
+        self.grader = grader
         self.interviewer = interviewer
         self.offline_interviewer = OfflineInterviewer()
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
+        # Replies being written for streams; kept referenced so that a client leaving mid-stream
+        # cannot cancel the grading and storing of its answer.
+        self._in_flight: set[asyncio.Task[TurnReply]] = set()
 
     # Commands ------------------------------------------------------------------------------
 
@@ -71,72 +94,106 @@ class InterviewService:
         ctx = ReplyContext(
             kind="greeting",
             candidate_name=options.candidate_name,
-            topic_titles=[self.bank.topic(t.topic_id).title for t in plan.topics],
+            topic_titles=[self.topic_titles[t.topic_id] for t in plan.topics],
             total_questions=plan.total_questions,
         )
         # The greeting is fixed wording: starting an interview costs no LLM call and cannot fail.
         words = "".join([chunk async for chunk in self.offline_interviewer.stream_reply(ctx)])
-        message, turn = self._next_prompt(interview_id, 1, plan, actions, words)
+        ask = next(a for a in actions if isinstance(a, AskQuestion))  # Start always asks the first question
+        turn = self._turn_for(interview_id, 1, ask, words)
         row = InterviewRow(
             id=interview_id,
             token_hash=hash_token(token),
             status=state.status.value,
-            examiner=self.examiner.name,
+            examiner=self.grader.name,
             options=options.model_dump(mode="json"),
             plan=plan.model_dump(mode="json"),
             state=state.model_dump(mode="json"),
         )
         await to_thread.run_sync(self.store.create, row, turn)
         log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})
-        view = self._view(row, [turn] if turn else [])
-        return CreatedInterview(**view.model_dump(), token=token, message=message)
+        view = self._view(LoadedInterview(row, plan, state, [turn]))
+        return CreatedInterview(**view.model_dump(), token=token, message=turn.message)
 
-    def check_answer_size(self, text: str) -> None:
+    async def answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> TurnReply:
+        accepted = await self.accept_answer(interview_id, token, text, turn)
+        return await self.grade_and_reply(accepted)
+
+    async def accept_answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> AcceptedAnswer:
+        """Check and store an answer (with the move to GRADING); raises before anything is stored when
+        the answer is too large, the token is wrong, or the interview is not waiting for this answer."""
         if len(text) > self.settings.max_answer_chars:
             raise PayloadTooLarge(
                 f"the answer has {len(text)} characters; the limit is {self.settings.max_answer_chars}",
                 hint="shorten the answer (VIVA_MAX_ANSWER_CHARS sets the limit)",
             )
-
-    async def answer(
-        self, interview_id: str, token: str | None, text: str, on_chunk: OnChunk | None = None, turn: int | None = None,
-    ) -> TurnReply:
-        self.check_answer_size(text)
-        text = clean_text(text).strip()
-        row, plan, state, turns = await self._load(interview_id, token)
-        new_state, _ = transition(plan, state, Answer())
-        open_turn = turns[-1]
+        interview = await self._load(interview_id, token)
+        state, actions = transition(interview.plan, interview.state, Answer())
+        open_turn = interview.turns[-1]
         if turn is not None and turn != open_turn.seq:
             raise Conflict(
                 f"turn {turn} was already answered; the interview is now at turn {open_turn.seq}",
-                state=state.status.value, hint="reload the interview to see the current question; your text was not stored",
+                state=interview.state.status.value,
+                hint="reload the interview to see the current question; your text was not stored",
             )
-        version = await to_thread.run_sync(
-            lambda: self.store.save_step(
-                row.id, row.version, state=new_state.model_dump(mode="json"), status=new_state.status.value,
-                answer=(open_turn.seq, text, False),
-            )
-        )
-        open_turn.answer = text
-        return await self._grade_and_advance(row, version, plan, new_state, turns, on_chunk)
+        match actions:
+            case [GradeThread() as action]:
+                step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip()))
+                version = await to_thread.run_sync(self.store.save_step, interview.id, interview.version, step)
+                stored = replace(interview, state=state, turns=step.applied_to(interview.turns))
+                return AcceptedAnswer(stored, version, action)
+        raise AssertionError(f"an answer must lead to grading, got {actions!r}")  # pragma: no cover
+
+    async def grade_and_reply(self, accepted: AcceptedAnswer, on_chunk: OnChunk | None = None) -> TurnReply:
+        """Carry out the ``GradeThread`` action of a stored answer, then what the grade leads to."""
+        return await self._grade_thread(accepted.interview, accepted.version, accepted.action, on_chunk)
+
+    async def reply_events(self, accepted: AcceptedAnswer) -> AsyncIterator[ReplyEvent]:
+        """``grade_and_reply`` as events: chunks of the interviewer's words as they are written, then the
+        reply (or the error). The work runs as its own task, so it finishes even if the client leaves."""
+        queue: asyncio.Queue[ReplyEvent] = asyncio.Queue()
+
+        async def on_chunk(text: str) -> None:
+            await queue.put(ReplyEvent("delta", text=text))
+
+        async def work() -> TurnReply:
+            try:
+                reply = await self.grade_and_reply(accepted, on_chunk)
+            except VivaError as exc:
+                await queue.put(ReplyEvent("error", error=exc))
+                raise
+            except Exception:
+                await queue.put(ReplyEvent("error", error=VivaError("the reply failed; your answer is stored")))
+                raise
+            await queue.put(ReplyEvent("reply", reply=reply))
+            return reply
+
+        task = asyncio.create_task(work())
+        self._in_flight.add(task)
+        task.add_done_callback(lambda t: (self._in_flight.discard(t), t.cancelled() or t.exception()))
+        while True:
+            event = await queue.get()
+            yield event
+            if event.kind != "delta":
+                return
 
     async def skip(self, interview_id: str, token: str | None) -> TurnReply:
-        row, plan, state, turns = await self._load(interview_id, token)
-        return await self._advance(row, row.version, plan, state, Skip(), turns, skipped_seq=turns[-1].seq)
+        interview = await self._load(interview_id, token)
+        skipped = AnswerWritten(interview.turns[-1].seq, "", skipped=True)
+        return await self._advance(interview, interview.version, Skip(), answer=skipped)
 
     async def finish(self, interview_id: str, token: str | None) -> TurnReply:
-        row, plan, state, turns = await self._load(interview_id, token)
-        return await self._advance(row, row.version, plan, state, FinishEarly(), turns)
+        interview = await self._load(interview_id, token)
+        return await self._advance(interview, interview.version, FinishEarly())
 
     # Queries -------------------------------------------------------------------------------
 
     async def view(self, interview_id: str, token: str | None) -> InterviewView:
-        row, _, _, turns = await self._load(interview_id, token)
-        return self._view(row, turns)
+        return self._view(await self._load(interview_id, token))
 
     async def transcript(self, interview_id: str, token: str | None) -> Transcript:
-        row, _, _, turns = await self._load(interview_id, token)
-        return build_transcript(row, turns, self.bank, prompts_dir=self.settings.prompts_dir)
+        interview = await self._load(interview_id, token)
+        return build_transcript(interview.row, interview.turns, self.bank, prompts_dir=self.settings.prompts_dir)
 
     async def history(self, credentials: dict[str, str]) -> list[HistoryEntry]:
         """Interviews whose id and token both match (the browser keeps the pairs), newest first."""
@@ -144,103 +201,93 @@ class InterviewService:
         mine = [r for r in rows if token_matches(r, credentials.get(r.id))]
         turns = await to_thread.run_sync(self.store.turns_of_many, [r.id for r in mine])
         return [
-            HistoryEntry(**self._view(r, turns[r.id]).model_dump(), overall=build_transcript(r, turns[r.id], self.bank).overall)
+            HistoryEntry(**self._view(LoadedInterview.of(r, turns[r.id])).model_dump(),
+                         overall=build_transcript(r, turns[r.id], self.bank).overall)
             for r in mine
         ]
 
     async def aclose(self) -> None:
         """Close the examiner's and interviewer's connections (app shutdown)."""
-        for part in (self.examiner, self.interviewer, self.fallback_examiner):
-            await part.aclose()
+        await self.grader.aclose()
+        await self.interviewer.aclose()
 
     async def recover(self) -> int:
-        """Finish grading for interviews a crash left in GRADING. Returns how many were recovered."""
+        """Finish grading for interviews a crash left in GRADING. Returns how many this process finished.
+        Another process may finish one first: that is fine, and never fails start-up."""
         ids = await to_thread.run_sync(self.store.ids_in_status, Status.GRADING.value)
+        recovered = 0
         for interview_id in ids:
-            loaded = await to_thread.run_sync(self.store.load, interview_id)
-            if loaded is not None:
-                await self._resume(*loaded, force=True)
-        return len(ids)
+            interview = await to_thread.run_sync(self.store.load, interview_id)
+            if interview is not None and await self._resume(interview, force=True):
+                recovered += 1
+        return recovered
 
-    # Steps ---------------------------------------------------------------------------------
+    # Carrying out the machine's actions -----------------------------------------------------
 
-    async def _grade_and_advance(
-        self, row: InterviewRow, version: int, plan: InterviewPlan, state: InterviewState,
-        turns: list[TurnRow], on_chunk: OnChunk | None,
+    async def _grade_thread(
+        self, interview: LoadedInterview, version: int, action: GradeThread, on_chunk: OnChunk | None,
     ) -> TurnReply:
-        assert state.current is not None
-        thread_turns = current_thread(turns)
+        ref = action.ref
+        thread = current_thread(interview.turns)
         request = GradingRequest(
-            topic=self.bank.topic(state.current.topic_id),
-            question=self.bank.question(state.current.topic_id, state.current.question_id),
-            thread=[Exchange(prompt=t.prompt, answer=t.answer or "") for t in thread_turns],
-            **self._budget_fields(row),
+            topic=self.bank.topic(ref.topic_id),
+            question=self.bank.question(ref.topic_id, ref.question_id),
+            thread=[Exchange(prompt=t.prompt, answer=t.answer or "") for t in thread],
         )
-        grade = await self._grade(request)
-        usage = grade.usage
-        graded = (thread_turns[-1].seq, grade.model_dump(mode="json"), grade.examiner,
-                  usage.prompt_tokens if usage else 0, usage.completion_tokens if usage else 0)
-        event = Graded(overall=grade.overall, follow_up=grade.follow_up)
-        return await self._advance(row, version, plan, state, event, turns, graded=graded, grade=grade,
-                                   on_chunk=on_chunk, answered=request)
-
-    async def _grade(self, request: GradingRequest) -> Grade:
-        try:
-            return await self.examiner.grade_answer(request)
-        except Exception as exc:  # an examiner must never stop an interview
-            log.exception("examiner failed; offline examiner grades instead")
-            grade = await self.fallback_examiner.grade_answer(request)
-            return grade.model_copy(update={"flags": [*grade.flags, f"fallback:{type(exc).__name__}"]})
+        grade = await self.grader.grade_answer(request, tokens_spent=interview.tokens_spent)
+        return await self._advance(
+            interview, version, Graded(overall=grade.overall, follow_up=grade.follow_up),
+            graded=GradeWritten(thread[-1].seq, grade), answered=request, on_chunk=on_chunk,
+        )
 
     async def _advance(
-        self, row: InterviewRow, version: int, plan: InterviewPlan, state: InterviewState, event: Event,
-        turns: list[TurnRow], *, graded: tuple | None = None, grade: Grade | None = None,
-        skipped_seq: int | None = None, on_chunk: OnChunk | None = None, answered: GradingRequest | None = None,
+        self, interview: LoadedInterview, version: int, event: Event, *, answer: AnswerWritten | None = None,
+        graded: GradeWritten | None = None, answered: GradingRequest | None = None, on_chunk: OnChunk | None = None,
     ) -> TurnReply:
-        new_state, actions = transition(plan, state, event)
+        """Apply ``event`` and carry out the actions it returns: ask a question or follow-up, or finish."""
+        state, actions = transition(interview.plan, interview.state, event)
+        ask: AskQuestion | AskFollowUp | None = None
+        finish: Finish | None = None
+        for action in actions:
+            match action:
+                case AskQuestion() | AskFollowUp():
+                    ask = action
+                case Finish():
+                    finish = action
+                case GradeThread():  # pragma: no cover - only an answer leads to grading (accept_answer)
+                    raise AssertionError("grading is carried out by accept_answer")
+        plan = interview.plan
+        grade = graded.grade if graded else None
         show_feedback = plan.options.feedback is FeedbackMode.PER_ANSWER
-        finished = any(isinstance(a, Finish) for a in actions)
         ctx = ReplyContext(
-            kind="closing" if finished else ("after_skip" if isinstance(event, Skip) else "after_answer"),
+            kind="closing" if finish else ("after_skip" if isinstance(event, Skip) else "after_answer"),
             candidate_name=plan.options.candidate_name,
             question_prompt=answered.thread[-1].prompt if answered else None,
             answer=answered.latest_answer if answered else None,
             grade=grade,
             show_feedback=show_feedback,
-            next_is_follow_up=any(isinstance(a, AskFollowUp) for a in actions),
-            new_topic_title=next(
-                (self.bank.topic(a.ref.topic_id).title for a in actions if isinstance(a, AskQuestion) and a.new_topic),
-                None,
-            ),
+            next_is_follow_up=isinstance(ask, AskFollowUp),
+            new_topic_title=self.topic_titles[ask.ref.topic_id] if isinstance(ask, AskQuestion) and ask.new_topic else None,
         )
-        interviewer = self._interviewer_for(row)
+        interviewer = self._interviewer_for(interview)
         words, usage = await self._speak(interviewer, ctx, on_chunk)
-        seq = (turns[-1].seq + 1) if turns else 1
-        message, new_turn = self._next_prompt(row.id, seq, plan, actions, words)
+        new_turn = self._turn_for(interview.id, interview.next_seq, ask, words) if ask else None
+        message = new_turn.message if new_turn else words
         if on_chunk is not None and message != words:
             await on_chunk(message[len(words):])
-        summary = None
-        if finished:
-            all_turns = apply_pending(turns, graded, skipped_seq)
-            summary_ctx = build_summary_context(row, all_turns, self.bank)
+        step = Step(state, answer=answer, grade=graded, new_turn=new_turn, interviewer_usage=usage)
+        if finish:
+            summary_ctx = build_summary_context(interview.row, step.applied_to(interview.turns), self.bank)
             written = await interviewer.summarize(summary_ctx)
-            usage = usage + (written.usage or TokenUsage())
-            summary = written.model_dump(mode="json")
-        await to_thread.run_sync(
-            lambda: self.store.save_step(
-                row.id, version, state=new_state.model_dump(mode="json"), status=new_state.status.value,
-                answer=(skipped_seq, "", True) if skipped_seq is not None else None,
-                grade=graded, new_turn=new_turn, summary=summary, finished=finished,
-                interviewer_tokens=(usage.prompt_tokens, usage.completion_tokens),
-            )
-        )
-        current = prompt_of(new_turn, new_state) if new_turn else None
+            step = replace(step, summary=written.model_dump(mode="json"),
+                           interviewer_usage=usage + (written.usage or TokenUsage()))
+        await to_thread.run_sync(self.store.save_step, interview.id, version, step)
         return TurnReply(
-            state=new_state.status,
+            state=state.status,
             message=message,
             grade=visible_grade(grade, ctx.next_is_follow_up) if show_feedback else None,
-            progress=progress_of(plan, new_state, self.topic_titles),
-            current=current,
+            progress=progress_of(plan, state, self.topic_titles),
+            current=prompt_of(new_turn, state) if new_turn else None,
         )
 
     async def _speak(self, interviewer: Interviewer, ctx: ReplyContext, on_chunk: OnChunk | None) -> tuple[str, TokenUsage]:
@@ -257,69 +304,54 @@ class InterviewService:
                 await on_chunk(chunk)
         return "".join(chunks).strip(), usage
 
-    def _interviewer_for(self, row: InterviewRow) -> Interviewer:
+    def _interviewer_for(self, interview: LoadedInterview) -> Interviewer:
         """The LLM interviewer until the interview's token budget is spent, then the offline one."""
-        budget = self.settings.llm_token_budget
-        if budget is not None and row.prompt_tokens + row.completion_tokens >= budget:
-            return self.offline_interviewer
-        return self.interviewer
+        return self.offline_interviewer if self.grader.over_budget(interview.tokens_spent) else self.interviewer
 
-    def _next_prompt(
-        self, interview_id: str, seq: int, plan: InterviewPlan, actions: list[Action], words: str
-    ) -> tuple[str, TurnRow | None]:
-        """The interviewer's message (words + verbatim prompt) and the turn that records it."""
-        for action in actions:
-            if isinstance(action, (AskQuestion, AskFollowUp)):
-                ref = action.ref
-                is_question = isinstance(action, AskQuestion)
-                prompt = self.bank.question(ref.topic_id, ref.question_id).prompt if is_question else action.text
-                message = f"{words}\n\n{prompt}" if words else prompt
-                return message, TurnRow(
-                    interview_id=interview_id, seq=seq, topic_id=ref.topic_id, question_id=ref.question_id,
-                    kind="question" if is_question else "follow_up", message=message, prompt=prompt,
-                )
-        return words, None
-
-    def _budget_fields(self, row: InterviewRow) -> dict[str, Any]:
-        return {"tokens_used_so_far": row.prompt_tokens + row.completion_tokens,
-                "token_budget": self.settings.llm_token_budget}
+    def _turn_for(self, interview_id: str, seq: int, ask: AskQuestion | AskFollowUp, words: str) -> TurnRow:
+        """The turn that records a question or follow-up: the interviewer's words, then the verbatim prompt."""
+        ref = ask.ref
+        is_question = isinstance(ask, AskQuestion)
+        prompt = self.bank.question(ref.topic_id, ref.question_id).prompt if is_question else ask.text
+        return TurnRow(
+            interview_id=interview_id, seq=seq, topic_id=ref.topic_id, question_id=ref.question_id,
+            kind="question" if is_question else "follow_up", message=f"{words}\n\n{prompt}" if words else prompt,
+            prompt=prompt,
+        )
 
     # Loading -------------------------------------------------------------------------------
 
-    async def _load(self, interview_id: str, token: str | None) -> tuple[InterviewRow, InterviewPlan, InterviewState, list[TurnRow]]:
+    async def _load(self, interview_id: str, token: str | None) -> LoadedInterview:
         if not token:
             raise Unauthorized("this interview needs its token", hint="send 'Authorization: Bearer <token>'")
         loaded = await to_thread.run_sync(self.store.load, interview_id) if ID_SHAPE.match(interview_id) else None
-        if loaded is None or not token_matches(loaded[0], token):
+        if loaded is None or not token_matches(loaded.row, token):
             raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
-        row, turns = loaded
-        if row.status == Status.GRADING.value and await self._resume(row, turns):
-            row, turns = await to_thread.run_sync(self.store.load, row.id) or loaded
-        return row, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), turns
+        if loaded.state.status is Status.GRADING and await self._resume(loaded):
+            loaded = await to_thread.run_sync(self.store.load, loaded.id) or loaded
+        return loaded
 
-    async def _resume(self, row: InterviewRow, turns: list[TurnRow], force: bool = False) -> bool:
+    async def _resume(self, interview: LoadedInterview, force: bool = False) -> bool:
         """Re-run grading for an answer stored before a crash; True when it was (re)tried, so the caller
         reloads. Losing a race to another worker is fine."""
+        if interview.state.status is not Status.GRADING or interview.state.current is None:
+            return False
         in_flight_for = self.settings.llm_timeout * (self.settings.llm_max_retries + 2)
-        if not force and age_seconds(row.updated_at) < in_flight_for:
+        if not force and age_seconds(interview.row.updated_at) < in_flight_for:
             return False  # probably still being graded by the request that stored it
         try:
-            await self._grade_and_advance(
-                row, row.version, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state),
-                turns, None,
-            )
-        except Conflict:
-            pass
-        log.info("recovered interview left in grading", extra={"interview_id": row.id})
+            await self._grade_thread(interview, interview.version, GradeThread(ref=interview.state.current), None)
+        except InvalidTransition:  # another request or worker finished it first
+            return True
+        log.info("recovered interview left in grading", extra={"interview_id": interview.id})
         return True
 
-    def _view(self, row: InterviewRow, turns: list[TurnRow]) -> InterviewView:
-        plan = InterviewPlan.model_validate(row.plan)
-        state = InterviewState.model_validate(row.state)
+    def _view(self, interview: LoadedInterview) -> InterviewView:
+        plan, state, turns = interview.plan, interview.state, interview.turns
         open_turn = turns[-1] if turns and turns[-1].answer is None and not state.status.is_over else None
         return InterviewView(
-            id=row.id, state=state.status, options=plan.options, examiner=row.examiner,
+            id=interview.id, state=state.status, options=plan.options, examiner=interview.row.examiner,
             progress=progress_of(plan, state, self.topic_titles),
             current=prompt_of(open_turn, state) if open_turn else None,
-            created_at=row.created_at, finished_at=row.finished_at,
+            created_at=interview.row.created_at, finished_at=interview.row.finished_at,
         )

@@ -9,22 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
-from app.errors import InvalidTransition
+from app.errors import Conflict
 from app.models import InterviewRow, TurnRow, utcnow
-
+from app.records import LoadedInterview, Step
 
 INTERVIEW = InterviewRow.__table__  # type: ignore[attr-defined]
 TURN = TurnRow.__table__  # type: ignore[attr-defined]
-
-
-class Conflict(InvalidTransition):
-    """Another request changed the interview first."""
 
 
 class InterviewStore:
@@ -48,11 +43,11 @@ class InterviewStore:
             rows = session.exec(select(InterviewRow).where(col(InterviewRow.id).in_(list(interview_ids))))
             return sorted(rows.all(), key=lambda r: r.created_at, reverse=True)
 
-    def load(self, interview_id: str) -> tuple[InterviewRow, list[TurnRow]] | None:
+    def load(self, interview_id: str) -> LoadedInterview | None:
         """The interview and its turns, read in one session (the hot path of every request)."""
         with Session(self.engine, expire_on_commit=False) as session:
             row = session.get(InterviewRow, interview_id)
-            return None if row is None else (row, _turns_of(session, [interview_id])[interview_id])
+            return None if row is None else LoadedInterview.of(row, _turns_of(session, [interview_id])[interview_id])
 
     def turns(self, interview_id: str) -> list[TurnRow]:
         return self.turns_of_many([interview_id])[interview_id]
@@ -66,34 +61,16 @@ class InterviewStore:
         with Session(self.engine) as session:
             return list(session.exec(select(InterviewRow.id).where(InterviewRow.status == status)).all())
 
-    def save_step(
-        self,
-        interview_id: str,
-        expected_version: int,
-        *,
-        state: dict[str, Any],
-        status: str,
-        answer: tuple[int, str, bool] | None = None,
-        grade: tuple[int, dict[str, Any], str, int, int] | None = None,
-        new_turn: TurnRow | None = None,
-        summary: dict[str, Any] | None = None,
-        finished: bool = False,
-        interviewer_tokens: tuple[int, int] = (0, 0),
-    ) -> int:
-        """Apply one step atomically; return the new version or raise ``Conflict``.
-
-        ``answer`` = (turn seq, text, skipped); ``grade`` = (turn seq, grade, examiner, prompt tokens,
-        completion tokens).
-        """
+    def save_step(self, interview_id: str, expected_version: int, step: Step) -> int:
+        """Apply one step atomically; return the new version or raise ``Conflict``."""
         now = utcnow()
-        prompt_tokens = interviewer_tokens[0] + (grade[3] if grade else 0)
-        completion_tokens = interviewer_tokens[1] + (grade[4] if grade else 0)
+        usage = step.usage
         with self.engine.begin() as conn:
             result = conn.execute(_STEP, {
                 "p_id": interview_id, "p_version": expected_version, "p_new_version": expected_version + 1,
-                "p_state": state, "p_status": status, "p_now": now, "p_summary": summary,
-                "p_finished_at": now if finished else None,
-                "p_prompt_tokens": prompt_tokens, "p_completion_tokens": completion_tokens,
+                "p_state": step.state.model_dump(mode="json"), "p_status": step.state.status.value, "p_now": now,
+                "p_summary": step.summary, "p_finished_at": now if step.state.status.is_over else None,
+                "p_prompt_tokens": usage.prompt_tokens, "p_completion_tokens": usage.completion_tokens,
             })
             if result.rowcount != 1:
                 # Nothing was written (the UPDATE matched no row); raising rolls the transaction back.
@@ -104,17 +81,16 @@ class InterviewStore:
                     state=current or "unknown",
                     hint="reload the interview (GET /api/interviews/{id}) and continue from its current question",
                 )
-            if answer is not None:
-                seq, text, skipped = answer
-                conn.execute(_ANSWER, {"p_id": interview_id, "p_seq": seq, "p_answer": text, "p_now": now,
-                                       "p_skipped": skipped})
-            if grade is not None:
-                seq, grade_data, examiner, p_tokens, c_tokens = grade
-                conn.execute(_GRADE, {"p_id": interview_id, "p_seq": seq, "p_grade": grade_data, "p_now": now,
-                                      "p_examiner": examiner, "p_prompt_tokens": p_tokens,
-                                      "p_completion_tokens": c_tokens})
-            if new_turn is not None:
-                conn.execute(TURN.insert(), new_turn.model_dump(exclude={"id"}))
+            if step.answer is not None:
+                conn.execute(_ANSWER, {"p_id": interview_id, "p_seq": step.answer.seq, "p_answer": step.answer.text,
+                                       "p_now": now, "p_skipped": step.answer.skipped})
+            if step.grade is not None:
+                grade, spent = step.grade.grade, step.grade.usage
+                conn.execute(_GRADE, {"p_id": interview_id, "p_seq": step.grade.seq, "p_grade": grade.model_dump(mode="json"),
+                                      "p_now": now, "p_examiner": grade.examiner, "p_prompt_tokens": spent.prompt_tokens,
+                                      "p_completion_tokens": spent.completion_tokens})
+            if step.new_turn is not None:
+                conn.execute(TURN.insert(), step.new_turn.model_dump(exclude={"id"}))
         return expected_version + 1
 
 

@@ -44,14 +44,3 @@ def prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
         turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
         difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
     )
-
-
-def apply_pending(turns: list[TurnRow], graded: tuple | None, skipped_seq: int | None) -> list[TurnRow]:
-    """Turns as they will be once this step is stored (for the final summary)."""
-    out = [t.model_copy() for t in turns]
-    for t in out:
-        if graded is not None and t.seq == graded[0]:
-            t.grade, t.examiner = graded[1], graded[2]
-        if skipped_seq is not None and t.seq == skipped_seq:
-            t.skipped, t.answer = True, ""
-    return out

@@ -64,7 +64,7 @@ def progress_of(plan: InterviewPlan, state: InterviewState, topic_titles: dict[s
     count = len(plan.topics)
     index = min(state.topic_index, count - 1) if count else 0
     topic_id = plan.topics[index].topic_id if count else None
-    over = state.status in (Status.COMPLETED, Status.ABANDONED)
+    over = state.status.is_over
     return Progress(
         topic_number=count if over else index + 1,
         topic_count=count,

@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.bank.loader import load_bank  # noqa: E402
-from bench.adversarial import run_adversarial  # noqa: E402
+from tests.fakes.adversarial import run_adversarial  # noqa: E402
 
 
 def main() -> int:

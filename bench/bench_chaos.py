@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.chaos_driver import run_chaos  # noqa: E402
+from tests.fakes.chaos_driver import run_chaos  # noqa: E402
 
 
 def main() -> int:

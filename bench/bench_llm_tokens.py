@@ -26,7 +26,7 @@ from app.config import PROJECT_ROOT  # noqa: E402
 from app.examiners.base import Exchange, GradingRequest  # noqa: E402
 from app.examiners.llm import LLMExaminer  # noqa: E402
 from app.examiners.offline import OfflineExaminer  # noqa: E402
-from app.llm.client import approx_tokens  # noqa: E402
+from app.llm.usage import approx_tokens  # noqa: E402
 from tests.fakes.fake_llm import FakeLLM  # noqa: E402
 
 ANSWER = (
@@ -55,7 +55,7 @@ async def run(turns: int, rubrics: Path) -> list[dict[str, Any]]:
     bank = load_bank(rubrics)
     questions = [(topic, q) for topic in bank.topics.values() for q in topic.questions]
     fake = FakeLLM(default=grade_for)
-    examiner = LLMExaminer(fake.client(), fallback=OfflineExaminer())
+    examiner = LLMExaminer(fake.client())
     rows: list[dict[str, Any]] = []
     transcript_chars = 0
     used = 0

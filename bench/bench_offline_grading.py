@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.bank.loader import load_bank  # noqa: E402
 from app.bank.schema import Criterion, Question, Topic, derive_key_points  # noqa: E402
 from app.examiners.base import Exchange, GradingRequest  # noqa: E402
-from app.examiners.matching import question_profile  # noqa: E402
+from app.examiners.offline.matching import question_profile  # noqa: E402
 from app.examiners.offline import OfflineExaminer  # noqa: E402
 
 RUBRICS = Path(__file__).resolve().parents[1] / "rubrics"

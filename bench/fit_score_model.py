@@ -20,9 +20,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from app.evaluation import _read_rows, reference_topic  # noqa: E402
-from app.examiners.assessment import assess  # noqa: E402
+from app.examiners.offline.assessment import assess  # noqa: E402
 from app.examiners.base import Exchange, GradingRequest  # noqa: E402
-from app.examiners.scoring import FEATURE_NAMES, SCORE_MODEL, continuous_score, score_features  # noqa: E402
+from app.examiners.offline.scoring import FEATURE_NAMES, SCORE_MODEL, continuous_score, score_features  # noqa: E402
 from app.stats import pearson, qwk_scores, spearman  # noqa: E402
 
 DEFAULT_DATA = Path("/work/shared/datasets/saf-english.jsonl")
@@ -89,7 +89,7 @@ def main() -> None:
     print("fitted on", len(train), f"{FIT_SPLIT} rows; features:", ", ".join(FEATURE_NAMES))
     print("SCORE_MODEL =", rounded)
     print("in code      ", SCORE_MODEL)
-    import app.examiners.scoring as scoring
+    import app.examiners.offline.scoring as scoring
 
     for label, model in (("fitted", rounded), ("in code", SCORE_MODEL)):
         scoring.SCORE_MODEL = model

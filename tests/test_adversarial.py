@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.bank.loader import load_bank
-from bench.adversarial import run_adversarial
+from tests.fakes.adversarial import run_adversarial
 from tests.conftest import FIXTURE_RUBRICS
 
 pytestmark = pytest.mark.anyio

@@ -194,18 +194,18 @@ async def test_reading_an_interview_left_in_grading_finishes_its_grade(settings:
 
     from sqlalchemy import update
 
-    from app.engine.machine import Answer, InterviewState, transition
-    from app.engine.plan import InterviewPlan
+    from app.engine.machine import Answer, transition
     from app.models import InterviewRow
+    from app.records import AnswerWritten, Step
 
     app = create_app(settings)
     service = app.state.service
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         created = await start(c, topics=["optimisation"], questions_per_topic=2, max_follow_ups=0)
-        row, turns = service.store.load(created["id"])
-        grading, _ = transition(InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), Answer())
-        service.store.save_step(row.id, row.version, state=grading.model_dump(mode="json"), status="grading",
-                                answer=(turns[-1].seq, "Move against the gradient.", False))
+        loaded = service.store.load(created["id"])
+        row = loaded.row
+        grading, _ = transition(loaded.plan, loaded.state, Answer())
+        service.store.save_step(row.id, row.version, Step(grading, answer=AnswerWritten(loaded.turns[-1].seq, "Move against the gradient.")))
         with service.store.engine.begin() as conn:  # the worker died long ago
             conn.execute(update(InterviewRow).where(InterviewRow.id == row.id)
                          .values(updated_at=row.updated_at - timedelta(hours=1)))

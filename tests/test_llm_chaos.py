@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.chaos_driver import run_chaos
+from tests.fakes.chaos_driver import run_chaos
 from tests.conftest import FIXTURE_RUBRICS
 
 pytestmark = pytest.mark.anyio

@@ -12,6 +12,7 @@ import pytest
 from app.bank.loader import load_bank
 from app.bank.schema import Question, Topic
 from app.examiners.base import Exchange, GradingRequest
+from app.examiners.fallback import FallbackExaminer
 from app.examiners.llm import LLMExaminer
 from app.examiners.offline import OfflineExaminer
 from tests.fakes.fake_llm import FakeLLM, FakeReply
@@ -58,8 +59,9 @@ def grading_reply(**overrides: Any) -> dict[str, Any]:
     return reply
 
 
-def examiner_for(fake: FakeLLM, **client_kw: Any) -> LLMExaminer:
-    return LLMExaminer(fake.client(**client_kw), fallback=OfflineExaminer())
+def examiner_for(fake: FakeLLM, *, token_budget: int | None = None, **client_kw: Any) -> FallbackExaminer:
+    """The LLM examiner as the service grades with it: behind the one fallback policy."""
+    return FallbackExaminer(LLMExaminer(fake.client(**client_kw)), OfflineExaminer(), token_budget=token_budget)
 
 
 async def test_llm_grade_is_post_processed(topic: Topic, question: Question) -> None:
@@ -174,11 +176,11 @@ async def test_llm_faults_fall_back_to_offline(topic: Topic, question: Question,
 
 async def test_budget_exhaustion_switches_to_offline(topic: Topic, question: Question) -> None:
     fake = FakeLLM().enqueue(grading_reply(), grading_reply())
-    examiner = examiner_for(fake)
+    examiner = examiner_for(fake, token_budget=1500)
     used = 0
     grades = []
     for _ in range(3):
-        grade = await examiner.grade_answer(request_for(topic, question, GOOD, tokens_used_so_far=used, token_budget=1500))
+        grade = await examiner.grade_answer(request_for(topic, question, GOOD), tokens_spent=used)
         grades.append(grade)
         used += grade.usage.total_tokens if grade.usage else 0
     per_call = grades[0].usage.total_tokens  # type: ignore[union-attr]
@@ -232,7 +234,7 @@ async def test_prompt_tokens_stay_flat_as_the_interview_grows(topic: Topic) -> N
     for turn in range(1, 31):
         q = topic.questions[turn % len(topic.questions)]
         answer = f"Turn {turn}: " + GOOD
-        grade = await examiner.grade_answer(request_for(topic, q, answer, tokens_used_so_far=used))
+        grade = await examiner.grade_answer(request_for(topic, q, answer), tokens_spent=used)
         assert grade.usage is not None
         used += grade.usage.total_tokens
         prompt_tokens.append((q.id, grade.usage.prompt_tokens))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from app.examiners.base import Grade, MissedPoint, TokenUsage
+from app.examiners.base import Grade, MissedPoint
+from app.llm.usage import TokenUsage
 from app.interviewer.base import ReplyContext, SummaryContext, TopicResult
 from app.interviewer.llm import LLMInterviewer
 from app.interviewer.offline import compose_reply, offline_summary

@@ -23,8 +23,10 @@ import pytest
 
 from app.bank.schema import Criterion, KeyPoint, Question, Topic
 from app.config import Settings
-from app.examiners.base import Exchange, GradingRequest, TokenUsage
+from app.examiners.base import Exchange, GradingRequest
+from app.llm.usage import TokenUsage
 from app.examiners.llm import LLMExaminer
+from app.examiners.fallback import FallbackExaminer
 from app.examiners.offline import OfflineExaminer
 from app.interviewer.base import ReplyContext, SummaryContext, TopicResult
 from app.interviewer.llm import LLMInterviewer
@@ -162,7 +164,7 @@ async def test_doctor_records_the_structured_output_modes(server_url: str) -> No
 
 async def test_whole_interview_through_the_real_server(client: LLMClient) -> None:
     """Greeting, an answer and a follow-up answer graded, replies streamed, the final summary."""
-    examiner = LLMExaminer(client, fallback=OfflineExaminer(), max_tokens=240)
+    examiner = FallbackExaminer(LLMExaminer(client, max_tokens=240), OfflineExaminer())
     interviewer = LLMInterviewer(client, max_tokens=24, summary_max_tokens=160)
     question = TOPIC.questions[0]
     usages: list[TokenUsage] = []

@@ -13,8 +13,7 @@ import pytest
 from app.config import Settings
 from tests.fakes.chaos import ChaosLLM
 from app.logs import JsonFormatter, configure_logging
-from app.main import create_app
-from bench.chaos_driver import wire_llm
+from tests.fakes.chaos_driver import app_with_llm
 from tests.conftest import auth
 
 pytestmark = pytest.mark.anyio
@@ -33,8 +32,7 @@ def log_stream():  # type: ignore[no-untyped-def]
 
 async def test_a_full_interview_logs_no_answers_and_no_key(settings: Settings, log_stream: io.StringIO) -> None:
     settings = settings.model_copy(update={"llm_api_key": API_KEY})
-    app = create_app(settings)
-    wire_llm(app, ChaosLLM({"timeout": 0.15, "server_error": 0.15, "rate_limited": 0.1, "garbage": 0.15}, seed=3))
+    app = app_with_llm(settings, ChaosLLM({"timeout": 0.15, "server_error": 0.15, "rate_limited": 0.1, "garbage": 0.15}, seed=3))
     async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://viva.test"
     ) as client:

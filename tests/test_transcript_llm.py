@@ -9,13 +9,12 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from app.examiners.factory import offline_examiner
+from app.examiners.offline import OfflineExaminer
 from tests.fakes.chaos import ChaosLLM
-from app.main import create_app
 from app.transcript.model import Transcript
 from app.transcript.regrade import regrade
 from app.transcript.reproducibility import prompt_template_hashes
-from bench.chaos_driver import wire_llm
+from tests.fakes.chaos_driver import app_with_llm
 from tests.conftest import auth
 from tests.transcript_support import BANK, run_interview
 
@@ -24,8 +23,7 @@ SECRET = "sk-fake-secret"  # the key FakeLLM's client is built with
 
 
 async def test_llm_transcript_reproducibility_and_no_secret(settings) -> None:  # type: ignore[no-untyped-def]
-    app = create_app(settings)
-    wire_llm(app, ChaosLLM(shares={}, seed=3))  # every call answered well
+    app = app_with_llm(settings, ChaosLLM(shares={}, seed=3))  # every call answered well
     async with app.router.lifespan_context(app):
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://viva.test") as client:
             iid, token = await run_interview(client, topics=["optimisation"], max_follow_ups=0)
@@ -43,6 +41,6 @@ async def test_llm_transcript_reproducibility_and_no_secret(settings) -> None:  
     assert "fake-llm.test" in exports["md"].text and next(iter(rep.prompt_templates.values())) in exports["md"].text
 
     # Model swap: re-grade the LLM's transcript with the offline examiner; every question is compared.
-    report = await regrade(t, BANK, offline_examiner())
+    report = await regrade(t, BANK, OfflineExaminer())
     assert report.old_examiner == t.examiner and report.new_examiner == "offline"
     assert report.regraded == len(t.questions) and report.mean_absolute_change is not None

@@ -22,9 +22,10 @@ def error_body(code: str, message: str, hint: str | None = None, **extra: object
     return {"error": body}
 
 
-async def viva_error_handler(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, VivaError)
-    extra: dict[str, object] = {}
+def error_of(exc: VivaError) -> tuple[dict[str, object], dict[str, str]]:
+    """The JSON body and headers of an application error: the one mapping, for JSON replies and for
+    the ``error`` event of a stream alike (the body carries ``status`` too, since a stream has none)."""
+    extra: dict[str, object] = {"status": exc.status_code}
     headers: dict[str, str] = {}
     if isinstance(exc, InvalidTransition):
         extra["state"] = exc.state
@@ -33,7 +34,13 @@ async def viva_error_handler(_request: Request, exc: Exception) -> JSONResponse:
         extra["retry_after"] = exc.retry_after
     if exc.status_code >= 500:
         log.error("server error: %s", exc.message)
-    return JSONResponse(error_body(exc.code, exc.message, exc.hint, **extra), exc.status_code, headers=headers)
+    return error_body(exc.code, exc.message, exc.hint, **extra), headers
+
+
+async def viva_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, VivaError)
+    body, headers = error_of(exc)
+    return JSONResponse(body, exc.status_code, headers=headers)
 
 
 async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:

@@ -13,21 +13,7 @@ import abc
 from pydantic import BaseModel, Field
 
 from app.bank.schema import Question, Topic
-
-
-class TokenUsage(BaseModel):
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-
-    @property
-    def total_tokens(self) -> int:
-        return self.prompt_tokens + self.completion_tokens
-
-    def __add__(self, other: "TokenUsage") -> "TokenUsage":
-        return TokenUsage(
-            prompt_tokens=self.prompt_tokens + other.prompt_tokens,
-            completion_tokens=self.completion_tokens + other.completion_tokens,
-        )
+from app.llm.usage import TokenUsage
 
 
 class CoveredPoint(BaseModel):
@@ -72,8 +58,6 @@ class GradingRequest(BaseModel):
     topic: Topic
     question: Question
     thread: list[Exchange] = Field(min_length=1, description="First the question, then follow-ups")
-    tokens_used_so_far: int = Field(default=0, ge=0, description="LLM tokens this interview has used so far")
-    token_budget: int | None = Field(default=None, ge=0, description="LLM tokens per interview; then offline")
 
     @property
     def answers(self) -> list[str]:

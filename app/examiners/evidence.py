@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from app.bank.schema import KeyPoint
-from app.examiners.guards import is_instruction
-from app.examiners.text import content_stems, split_sentences
+from app.examiners.offline.guards import is_instruction
+from app.examiners.offline.text import content_stems, split_sentences
 
 # With no supported key point an answer can still earn 1 on a criterion (it said something relevant
 # that the rubric's key points do not name); every fully supported point lifts the cap towards 5.

@@ -4,29 +4,27 @@ The model's JSON is never trusted as is. In code: scores are clamped to 0-5 and 
 topic's criteria, the overall is recomputed with ``weighted_overall``, quotes not found in the
 candidate's answers are dropped (flag ``quote_not_found``) and a key point without a real quote
 counts as missed; every criterion is capped by the key-point weight real quotes support
-(``app.examiners.evidence``), so instructions in an answer cannot buy a score. Empty and "I don't know" threads score 0 without a call. On any ``LLMError`` after
-the client's retries, or once the interview's token budget is spent, the fallback (offline)
-examiner grades and the grade is flagged ``fallback:<code>``.
+(``app.examiners.evidence``), so instructions in an answer cannot buy a score. Empty and
+"I don't know" threads score 0 without a call. An ``LLMError`` after the client's retries is raised,
+carrying the tokens spent; ``FallbackExaminer`` then hands the question to the offline examiner.
 """
 
 from __future__ import annotations
 
-import logging
 from functools import lru_cache
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 
 from app.bank.schema import KeyPoint, derive_key_points
-from app.errors import LLMBadOutput, LLMError
+from app.errors import LLMBadOutput
 from app.examiners.evidence import evidence_cap, is_instruction_quote, only_instructions, supported_share
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, TokenUsage, weighted_overall
-from app.examiners.guards import is_non_answer
+from app.examiners.offline.guards import is_non_answer
 from app.llm.client import LLMClient
 from app.llm.prompts import Prompts
-from app.llm.quotes import find_quote
+from app.examiners.quotes import find_quote
 
-log = logging.getLogger(__name__)
 
 TEMPLATE = "grading.md.j2"
 MAX_FEEDBACK_CHARS = 1200
@@ -93,13 +91,11 @@ class LLMExaminer(Examiner):
     def __init__(
         self,
         client: LLMClient,
-        fallback: Examiner,
         *,
         prompts: Prompts | None = None,
         max_tokens: int = 900,
     ) -> None:
         self.client = client
-        self.fallback = fallback
         self.prompts = prompts or Prompts()
         self.max_tokens = max_tokens
         self.name = client.name
@@ -114,20 +110,16 @@ class LLMExaminer(Examiner):
             # Nothing but text addressed to the grader: there is no answer to send to a model.
             grade = zero_grade(request)
             return grade.model_copy(update={"flags": [*grade.flags, "instructions_ignored"]})
-        if request.token_budget is not None and request.tokens_used_so_far >= request.token_budget:
-            return await self._fallback(request, "token_budget")
         messages = self.render(request)
         schema = output_model(tuple(c.id for c in request.topic.criteria), tuple(kp.id for kp in key_points_of(request)))
-        try:
-            output, usage = await self.client.complete_structured(messages, schema, max_tokens=self.max_tokens)
-            scored = output.scores.model_dump(by_alias=True).values()
-            if scored and all(v == MISSING for v in scored):
-                # e.g. a truncated reply whose inner object parsed as an empty grade: that is garbage,
-                # not a grade of 0.
-                raise LLMBadOutput("the LLM reply scored none of the topic's criteria")
-        except LLMError as exc:
-            log.warning("LLM grading failed (%s); the offline examiner grades", exc.code)
-            return await self._fallback(request, exc.code, usage=getattr(exc, "usage", None))
+        output, usage = await self.client.complete_structured(messages, schema, max_tokens=self.max_tokens)
+        scored = output.scores.model_dump(by_alias=True).values()
+        if scored and all(v == MISSING for v in scored):
+            # e.g. a truncated reply whose inner object parsed as an empty grade: that is garbage,
+            # not a grade of 0.
+            error = LLMBadOutput("the LLM reply scored none of the topic's criteria")
+            error.usage = usage
+            raise error
         return self.post_process(request, output, usage)
 
     def render(self, request: GradingRequest) -> list[dict[str, str]]:
@@ -139,13 +131,6 @@ class LLMExaminer(Examiner):
             key_points=key_points_of(request),
             thread=request.thread,
         )
-
-    async def _fallback(self, request: GradingRequest, code: str, usage: TokenUsage | None = None) -> Grade:
-        grade = await self.fallback.grade_answer(request)
-        update: dict[str, Any] = {"flags": [*grade.flags, f"fallback:{code}"]}
-        if usage is not None:  # tokens a malformed reply cost still count toward the interview's budget
-            update["usage"] = usage
-        return grade.model_copy(update=update)
 
     def post_process(self, request: GradingRequest, out: Any, usage: TokenUsage) -> Grade:
         flags: list[str] = []

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import abc
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Literal
 
 from pydantic import BaseModel
 
-from app.examiners.base import Grade, TokenUsage
+from app.examiners.base import Grade
+from app.llm.usage import OnUsage, TokenUsage
 
 
-OnUsage = Callable[[TokenUsage], None]
 
 
 class ReplyContext(BaseModel):

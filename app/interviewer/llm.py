@@ -8,11 +8,11 @@ the interview always goes on.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 from pydantic import BaseModel
 
-from app.examiners.base import TokenUsage
+from app.llm.usage import OnUsage, TokenUsage
 from app.interviewer.base import Interviewer, ReplyContext, Summary, SummaryContext
 from app.interviewer.offline import compose_reply, offline_summary
 from app.llm.client import LLMClient
@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 TURN_TEMPLATE = "interviewer_turn.md.j2"
 SUMMARY_TEMPLATE = "final_summary.md.j2"
-OnUsage = Callable[[TokenUsage], None]
 
 
 class TopicGap(BaseModel):

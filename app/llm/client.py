@@ -19,7 +19,7 @@ import openai
 from pydantic import BaseModel, SecretStr, ValidationError
 
 from app.errors import LLMBadOutput, LLMError
-from app.examiners.base import TokenUsage
+from app.llm.usage import TokenUsage, approx_tokens
 from app.llm.faults import ModeRefused, map_sdk_error, transient
 from app.llm.structured import MODE_ORDER, StructuredMode, extract_json, response_format, schema_instruction
 
@@ -27,11 +27,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
 Messages = list[dict[str, str]]
-
-
-def approx_tokens(text: str) -> int:
-    """Rough token count (about four characters a token) for servers that report no usage."""
-    return max(1, len(text) // 4) if text else 0
 
 
 class LLMClient:
@@ -138,7 +133,7 @@ class LLMClient:
             try:
                 return self._parse(completion, schema), usage
             except LLMBadOutput as exc:
-                exc.usage = usage  # type: ignore[attr-defined]  # spent all the same: counts toward a budget
+                exc.usage = usage  # spent all the same: counts toward a budget
                 raise
         raise LLMError("no structured-output mode to try")  # pragma: no cover - modes is never empty
 

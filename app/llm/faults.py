@@ -42,15 +42,13 @@ def map_sdk_error(exc: BaseException, *, host: str, scrub: Callable[[str], str] 
         if status in (400, 422):
             return ModeRefused(f"HTTP {status}: {detail}")
         if status in (401, 403):
-            return _permanent(
-                LLMUnavailable(f"the LLM endpoint rejected the API key (HTTP {status})", hint="check VIVA_LLM_API_KEY")
+            return LLMUnavailable(
+                f"the LLM endpoint rejected the API key (HTTP {status})", hint="check VIVA_LLM_API_KEY", retryable=False
             )
         if status == 404:
-            return _permanent(
-                LLMUnavailable(
-                    f"not found at the LLM endpoint (HTTP 404): {detail}",
-                    hint="check VIVA_LLM_BASE_URL (usually ends in /v1) and VIVA_LLM_MODEL",
-                )
+            return LLMUnavailable(
+                f"not found at the LLM endpoint (HTTP 404): {detail}",
+                hint="check VIVA_LLM_BASE_URL (usually ends in /v1) and VIVA_LLM_MODEL", retryable=False,
             )
         return LLMError(f"the LLM endpoint returned HTTP {status}: {detail}")
     if isinstance(exc, openai.APIResponseValidationError):
@@ -62,13 +60,8 @@ def map_sdk_error(exc: BaseException, *, host: str, scrub: Callable[[str], str] 
     return LLMError(f"LLM call failed ({type(exc).__name__})")
 
 
-def _permanent(error: LLMError) -> LLMError:
-    error.retryable = False  # type: ignore[attr-defined]
-    return error
-
-
 def transient(error: BaseException) -> bool:
-    return isinstance(error, (LLMTimeout, LLMRateLimited, LLMUnavailable)) and getattr(error, "retryable", True)
+    return isinstance(error, (LLMTimeout, LLMRateLimited, LLMUnavailable)) and error.retryable
 
 
 def _error_detail(exc: Any) -> str:

@@ -17,17 +17,13 @@ from typing import Any
 import jinja2
 
 from app.config import PROJECT_ROOT
-from app.errors import VivaError
+from app.errors import PromptError
 
 DEFAULT_DIR = PROJECT_ROOT / "prompts"
 ROLES = ("system", "user")
 
 # "<candidate_answer>", "</ candidate_thread ...", "<interviewer_prompt" ... in candidate text
 _TAG = re.compile(r"<(\s*/?\s*)(candidate_\w*|interviewer_\w*|rubric\w*|untrusted\w*|system|instructions?)", re.IGNORECASE)
-
-
-class PromptError(VivaError):
-    code = "prompt_error"
 
 
 def neutralize(text: str) -> str:

@@ -11,7 +11,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.examiners.base import Grade, TokenUsage
+from app.examiners.base import Grade
+from app.llm.usage import TokenUsage
 
 SCHEMA_VERSION = 1
 

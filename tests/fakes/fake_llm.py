@@ -25,7 +25,8 @@ from typing import Any
 
 import httpx
 
-from app.llm.client import LLMClient, approx_tokens
+from app.llm.client import LLMClient
+from app.llm.usage import approx_tokens
 
 BASE_URL = "http://fake-llm.test/v1"
 

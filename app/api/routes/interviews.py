@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
@@ -14,9 +13,8 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
 from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation
-from app.api.errors import error_body
+from app.api.errors import error_of
 from app.engine.plan import InterviewOptions
-from app.errors import InvalidTransition, VivaError
 from app.transcript.export import MEDIA_TYPES, content_disposition
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
@@ -24,11 +22,6 @@ from app.transcript.pdf import render_pdf
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
-
-# Background tasks are kept referenced so a client that disconnects mid-stream cannot cancel the
-# grading and storing of its answer.
-_in_flight: set[asyncio.Task[TurnReply]] = set()
-
 
 class AnswerIn(BaseModel):
     text: str = Field(description="The candidate's answer (size limit: VIVA_MAX_ANSWER_CHARS, default 8000)")
@@ -75,41 +68,17 @@ async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: 
 @router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse, dependencies=[Depends(limit_answers)])
 async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> EventSourceResponse:
     """Like POST /answers, as Server-Sent Events: ``delta`` chunks of the reply, then ``reply`` or ``error``."""
-    # Refusals that need no grading are plain HTTP errors (401/404/413/409), before any stream starts.
-    service.check_answer_size(body.text)
-    view = await service.view(interview_id, token)
-    if view.current is None:
-        raise InvalidTransition(
-            f"cannot answer while the interview is {view.state.value}", state=view.state.value,
-            hint="reload the interview (GET /api/interviews/{id}) to see where it stands",
-        )
-    queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
-
-    async def on_chunk(text: str) -> None:
-        await queue.put(("delta", json.dumps({"text": text})))
-
-    async def work() -> TurnReply:
-        try:
-            reply = await service.answer(interview_id, token, body.text, on_chunk=on_chunk, turn=body.turn)
-            await queue.put(("reply", reply.model_dump_json()))
-            return reply
-        except VivaError as exc:
-            await queue.put(("error", json.dumps(error_body(exc.code, exc.message, exc.hint, status=exc.status_code))))
-            raise
-        except Exception:
-            await queue.put(("error", json.dumps(error_body("internal_error", "the reply failed; your answer is stored", status=500))))
-            raise
-
-    task = asyncio.create_task(work())
-    _in_flight.add(task)
-    task.add_done_callback(lambda t: (_in_flight.discard(t), t.cancelled() or t.exception()))
+    # Refusals (401/404/409/413) are plain HTTP errors: the answer is checked and stored before the stream starts.
+    accepted = await service.accept_answer(interview_id, token, body.text, turn=body.turn)
 
     async def events() -> AsyncIterator[dict[str, str]]:
-        while True:
-            kind, data = await queue.get()
-            yield {"event": kind, "data": data}
-            if kind in ("reply", "error"):
-                return
+        async for event in service.reply_events(accepted):
+            if event.kind == "delta":
+                yield {"event": "delta", "data": json.dumps({"text": event.text})}
+            elif event.reply is not None:
+                yield {"event": "reply", "data": event.reply.model_dump_json()}
+            elif event.error is not None:
+                yield {"event": "error", "data": json.dumps(error_of(event.error)[0])}
 
     return EventSourceResponse(events(), ping=10)
 

@@ -70,7 +70,7 @@ async def start_page(request: Request, bank: BankDep, settings: SettingsDep, ser
         request, "start.html", "start",
         topics=topics,
         default_topic_count=min(DEFAULT_TOPIC_COUNT, len(topics)),
-        examiner=describe_examiner(settings, service.examiner.name),
+        examiner=describe_examiner(settings, service.grader.name),
         max_answer_chars=settings.max_answer_chars,
     )
 

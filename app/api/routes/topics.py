@@ -43,7 +43,7 @@ async def list_topics(bank: BankDep) -> list[TopicOut]:
 @router.get("/info")
 async def info(settings: SettingsDep, service: ServiceDep) -> InfoOut:
     """Which examiner grades answers, and the answer size limit."""
-    return InfoOut(examiner=describe_examiner(settings, service.examiner.name), max_answer_chars=settings.max_answer_chars)
+    return InfoOut(examiner=describe_examiner(settings, service.grader.name), max_answer_chars=settings.max_answer_chars)
 
 
 def describe_examiner(settings: SettingsDep, name: str) -> ExaminerOut:

@@ -14,10 +14,10 @@ import httpx
 from fastapi import FastAPI
 
 from app.config import Settings
-from app.examiners.factory import offline_examiner
 from app.examiners.llm import LLMExaminer
 from app.interviewer.llm import LLMInterviewer
 from tests.fakes.chaos import ChaosLLM
+from tests.fakes.fake_llm import FakeLLM
 from app.main import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -31,12 +31,10 @@ ANSWERS = [
 ]
 
 
-def wire_llm(app: FastAPI, fake: ChaosLLM, *, max_retries: int = 2) -> None:
-    """Make ``app`` grade and speak through ``fake`` (as an LLM endpoint would), with offline fallback."""
+def app_with_llm(settings: Settings, fake: FakeLLM, *, max_retries: int = 2) -> FastAPI:
+    """The app grading and speaking through ``fake`` (as an LLM endpoint would), with offline fallback."""
     client = fake.client(max_retries=max_retries)
-    service = app.state.service
-    service.examiner = LLMExaminer(client, fallback=offline_examiner())
-    service.interviewer = LLMInterviewer(client)
+    return create_app(settings, examiner=LLMExaminer(client), interviewer=LLMInterviewer(client))
 
 
 async def _interview(client: httpx.AsyncClient, n: int, errors: Counter[str]) -> str:
@@ -69,9 +67,8 @@ async def run_chaos(
         _env_file=None, database_url=f"sqlite:///{workdir / 'chaos.db'}", rubrics_dir=rubrics_dir or ROOT / "rubrics",
         llm_base_url=None, llm_api_key=None, rate_limit_enabled=False,
     )
-    app = create_app(settings)
     fake = ChaosLLM(shares, seed=seed)
-    wire_llm(app, fake)
+    app = app_with_llm(settings, fake)
     errors: Counter[str] = Counter()
     async with app.router.lifespan_context(app), httpx.AsyncClient(
         transport=httpx.ASGITransport(app=app), base_url="http://viva.test", timeout=60

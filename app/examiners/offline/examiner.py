@@ -8,11 +8,11 @@ Grading one answer takes well under a millisecond once a question's data has bee
 from __future__ import annotations
 
 from app.bank.loader import QuestionBank
-from app.examiners.assessment import Assessment, assess
-from app.examiners.matching import question_profile
+from app.examiners.offline.assessment import Assessment, assess
+from app.examiners.offline.matching import question_profile
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint
-from app.examiners.feedback import follow_up, missed_points, write_feedback
-from app.examiners.scoring import continuous_score, criterion_scores
+from app.examiners.offline.feedback import follow_up, missed_points, write_feedback
+from app.examiners.offline.scoring import continuous_score, criterion_scores
 
 
 def offline_overall(a: Assessment, scores: dict[str, int]) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from app.examiners.text import Sentence, normalize
+from app.examiners.offline.text import Sentence, normalize
 
 _NON_ANSWER = re.compile(
     r"^(?:(?:sorry|honestly|um+|hmm+|well|ok|okay|uh+)[\s,.!]*)*(?:i\s*(?:do\s*n[o']?t|dont|don't)\s*know|idk|no\s*idea|not\s*sure|i\s*(?:have|got)\s*no\s*idea|"

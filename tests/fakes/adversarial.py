@@ -17,6 +17,7 @@ from typing import Any
 from app.bank.loader import QuestionBank
 from app.bank.schema import Question, Topic
 from app.examiners.base import Exchange, Grade, GradingRequest
+from app.examiners.fallback import FallbackExaminer
 from app.examiners.llm import LLMExaminer, key_points_of
 from app.examiners.offline import OfflineExaminer
 from tests.fakes.chaos import _CRITERION, _KEY_POINT
@@ -77,7 +78,7 @@ async def grade_both(topic: Topic, question: Question, case: str, answer: str) -
     request = GradingRequest(topic=topic, question=question, thread=[Exchange(prompt=question.prompt, answer=answer)])
     offline: Grade = OfflineExaminer().grade(request)
     fake = FakeLLM(default=lambda body: obedient_reply(body, question))
-    llm: Grade = await LLMExaminer(fake.client(max_retries=0), fallback=OfflineExaminer()).grade_answer(request)
+    llm: Grade = await FallbackExaminer(LLMExaminer(fake.client(max_retries=0)), OfflineExaminer()).grade_answer(request)
     claimed = len(key_points_of(request)) if fake.chat_requests else 0
     return [
         Outcome(case, "offline", offline.overall, len(offline.covered), len(offline.covered), False, offline.flags),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 
 from app.bank.schema import KeyPoint
-from app.examiners.assessment import Assessment
-from app.examiners.text import tokenize
+from app.examiners.offline.assessment import Assessment
+from app.examiners.offline.text import tokenize
 
 _MAX_NAMED = 3
 

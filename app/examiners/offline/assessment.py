@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.examiners.base import GradingRequest
-from app.examiners.guards import is_non_answer, strip_instructions
-from app.examiners.matching import (
+from app.examiners.offline.guards import is_non_answer, strip_instructions
+from app.examiners.offline.matching import (
     IndexedSentence,
     PointMatch,
     PointProfile,
@@ -21,8 +21,8 @@ from app.examiners.matching import (
     question_profile,
     vocabulary_coverage,
 )
-from app.examiners.text import Sentence, content_stems, split_sentences, stem
-from app.examiners.vocabulary import PRACTICAL_WORDS
+from app.examiners.offline.text import Sentence, content_stems, split_sentences, stem
+from app.examiners.offline.vocabulary import PRACTICAL_WORDS
 
 _PRACTICAL_STEMS = frozenset(stem(w) for w in PRACTICAL_WORDS)
 # An answer whose content words are at least this share question words, with few others, restates it.

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.bank.schema import KeyPoint, Question
-from app.examiners.text import Sentence, Token, clause_span, tokenize
+from app.examiners.offline.text import Sentence, Token, clause_span, tokenize
 
 # Weight of a stem that already occurs in the question prompt: saying it back earns little.
 PROMPT_WORD_WEIGHT = 0.15

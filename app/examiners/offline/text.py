@@ -14,7 +14,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from app.examiners.vocabulary import ABBREVIATIONS, NEGATION_CUES, SCOPE_BREAKERS, STOP_WORDS, SYNONYMS
+from app.examiners.offline.vocabulary import ABBREVIATIONS, NEGATION_CUES, SCOPE_BREAKERS, STOP_WORDS, SYNONYMS
 
 _STEMMER = snowballstemmer.stemmer("english")
 

@@ -13,7 +13,7 @@ import math
 import re
 from collections.abc import Callable
 
-from app.examiners.assessment import Assessment
+from app.examiners.offline.assessment import Assessment
 
 # Blended coverage (see _coverage_level) at which correctness reaches 5: answers rarely reuse more than
 # a third of a model answer's vocabulary. Tuned on the SAF training split for agreement (QWK).
