@@ -14,10 +14,9 @@ start-up) and any read of the interview re-run steps 2-3 for it.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import secrets
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 
 from anyio import to_thread
@@ -29,7 +28,7 @@ from app.engine.machine import (
     Status, transition,
 )
 from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
-from app.errors import Conflict, InvalidTransition, NotFound, PayloadTooLarge, Unauthorized, VivaError
+from app.errors import Conflict, InvalidTransition, NotFound, PayloadTooLarge, Unauthorized
 from app.examiners.base import Exchange, Grade, GradingRequest
 from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
@@ -41,13 +40,11 @@ from app.sanitize import clean_text
 from app.store import InterviewStore, age_seconds
 from app.transcript.build import build_summary_context, build_transcript
 from app.transcript.model import Transcript
-from app.turns import ID_SHAPE, current_thread, hash_token, prompt_of, token_matches, visible_grade
+from app.streaming import OnChunk, ReplyEvent, ReplyStreams
+from app.turns import ID_SHAPE, current_thread, hash_token, prompt_of, token_matches, view_of, visible_grade
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
 
 log = logging.getLogger("viva.service")
-
-OnChunk = Callable[[str], Awaitable[None]]
-
 
 @dataclass(frozen=True, slots=True)
 class AcceptedAnswer:
@@ -56,16 +53,6 @@ class AcceptedAnswer:
     interview: LoadedInterview
     version: int
     action: GradeThread
-
-
-@dataclass(frozen=True, slots=True)
-class ReplyEvent:
-    """One event of a streamed reply: a chunk of the interviewer's words, the reply, or the error."""
-
-    kind: str  # "delta", "reply" or "error"
-    text: str = ""
-    reply: TurnReply | None = None
-    error: VivaError | None = None
 
 
 class InterviewService:
@@ -80,9 +67,7 @@ class InterviewService:
         self.interviewer = interviewer
         self.offline_interviewer = OfflineInterviewer()
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
-        # Replies being written for streams; kept referenced so that a client leaving mid-stream
-        # cannot cancel the grading and storing of its answer.
-        self._in_flight: set[asyncio.Task[TurnReply]] = set()
+        self._streams = ReplyStreams()
 
     # Commands ------------------------------------------------------------------------------
 
@@ -148,34 +133,10 @@ class InterviewService:
         """Carry out the ``GradeThread`` action of a stored answer, then what the grade leads to."""
         return await self._grade_thread(accepted.interview, accepted.version, accepted.action, on_chunk)
 
-    async def reply_events(self, accepted: AcceptedAnswer) -> AsyncIterator[ReplyEvent]:
+    def reply_events(self, accepted: AcceptedAnswer) -> AsyncIterator[ReplyEvent]:
         """``grade_and_reply`` as events: chunks of the interviewer's words as they are written, then the
         reply (or the error). The work runs as its own task, so it finishes even if the client leaves."""
-        queue: asyncio.Queue[ReplyEvent] = asyncio.Queue()
-
-        async def on_chunk(text: str) -> None:
-            await queue.put(ReplyEvent("delta", text=text))
-
-        async def work() -> TurnReply:
-            try:
-                reply = await self.grade_and_reply(accepted, on_chunk)
-            except VivaError as exc:
-                await queue.put(ReplyEvent("error", error=exc))
-                raise
-            except Exception:
-                await queue.put(ReplyEvent("error", error=VivaError("the reply failed; your answer is stored")))
-                raise
-            await queue.put(ReplyEvent("reply", reply=reply))
-            return reply
-
-        task = asyncio.create_task(work())
-        self._in_flight.add(task)
-        task.add_done_callback(lambda t: (self._in_flight.discard(t), t.cancelled() or t.exception()))
-        while True:
-            event = await queue.get()
-            yield event
-            if event.kind != "delta":
-                return
+        return self._streams.events(lambda on_chunk: self.grade_and_reply(accepted, on_chunk))
 
     async def skip(self, interview_id: str, token: str | None) -> TurnReply:
         interview = await self._load(interview_id, token)
@@ -347,11 +308,4 @@ class InterviewService:
         return True
 
     def _view(self, interview: LoadedInterview) -> InterviewView:
-        plan, state, turns = interview.plan, interview.state, interview.turns
-        open_turn = turns[-1] if turns and turns[-1].answer is None and not state.status.is_over else None
-        return InterviewView(
-            id=interview.id, state=state.status, options=plan.options, examiner=interview.row.examiner,
-            progress=progress_of(plan, state, self.topic_titles),
-            current=prompt_of(open_turn, state) if open_turn else None,
-            created_at=interview.row.created_at, finished_at=interview.row.finished_at,
-        )
+        return view_of(interview, self.topic_titles)

@@ -9,7 +9,8 @@ import re
 from app.engine.machine import InterviewState
 from app.examiners.base import Grade
 from app.models import InterviewRow, TurnRow
-from app.views import CurrentPrompt
+from app.records import LoadedInterview
+from app.views import CurrentPrompt, InterviewView, progress_of
 
 # Interview ids are secrets.token_urlsafe(16); anything else cannot exist and never reaches the database
 # (PostgreSQL refuses NUL characters in text, which would be a 500).
@@ -43,4 +44,16 @@ def prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
     return CurrentPrompt(
         turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
         difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
+    )
+
+
+def view_of(interview: LoadedInterview, topic_titles: dict[str, str]) -> InterviewView:
+    """The API view of an interview: state, progress, and the prompt awaiting an answer."""
+    plan, state, turns = interview.plan, interview.state, interview.turns
+    open_turn = turns[-1] if turns and turns[-1].answer is None and not state.status.is_over else None
+    return InterviewView(
+        id=interview.id, state=state.status, options=plan.options, examiner=interview.row.examiner,
+        progress=progress_of(plan, state, topic_titles),
+        current=prompt_of(open_turn, state) if open_turn else None,
+        created_at=interview.row.created_at, finished_at=interview.row.finished_at,
     )

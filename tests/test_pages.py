@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 
-from app.api.routes.pages import CONTENT_SECURITY_POLICY
+from app.api.middleware import PAGE_CSP as CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.anyio
 

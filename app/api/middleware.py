@@ -29,8 +29,11 @@ _GOOD_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 # API responses are data, never documents: nothing may load, run or frame them.
 API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# Pages that set no policy of their own (the front end sets its own): same-origin only.
-PAGE_CSP = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+# Every HTML page: same-origin scripts, styles and connections only, no inline code, never framed.
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+)
 # FastAPI's /docs and /redoc load their scripts and styles from a CDN and use an inline script.
 DOCS_CSP = (
     "default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.bank.loader import QuestionBank
 from app.errors import InvalidPlan
+from app.sanitize import clean_text
 
 DEFAULT_TOPIC_COUNT = 3
 
@@ -54,11 +55,12 @@ class InterviewOptions(BaseModel):
     @field_validator("candidate_name")
     @classmethod
     def _clean_name(cls, name: str | None) -> str | None:
-        """NFC, no control or invisible formatting characters, single spaces; blank means none."""
+        """Cleaned like every untrusted text (``clean_text``), then on one line without invisible
+        formatting characters (a name is shown in headings); blank means none."""
         if name is None:
             return None
-        kept = "".join(ch for ch in unicodedata.normalize("NFC", name) if unicodedata.category(ch)[0] != "C")
-        return " ".join(kept.split()) or None
+        visible = "".join(ch for ch in clean_text(name) if unicodedata.category(ch) != "Cf")
+        return " ".join(visible.split()) or None
 
 
 class QuestionRef(BaseModel):

@@ -24,12 +24,8 @@ from app.transcript.build import viva_version
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
-    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-)
+# The Content-Security-Policy of every page is set in one place: app.api.middleware.PAGE_CSP.
 PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     # The pages are shells; their data comes from the API, so a cached shell is never stale data.
