@@ -28,6 +28,16 @@ class MissedPoint(BaseModel):
     weight: int = 2
 
 
+class StatedMisconception(BaseModel):
+    """A misconception of the rubric that the answer states, in the candidate's own words."""
+
+    misconception_id: str
+    claim: str = Field(description="The wrong statement, in the rubric's words")
+    quote: str = Field(description="Exact words from the candidate's answer that state it")
+    correction: str = Field(description="What is true instead")
+    key_point_id: str | None = Field(default=None, description="The key point it contradicts")
+
+
 class Grade(BaseModel):
     scores: dict[str, int] = Field(description="Criterion id -> score 0-5")
     overall: float = Field(
@@ -37,6 +47,7 @@ class Grade(BaseModel):
     )
     covered: list[CoveredPoint] = []
     missed: list[MissedPoint] = []
+    misconceptions: list[StatedMisconception] = Field(default=[], description="Wrong claims the answer states")
     feedback: str = ""
     follow_up: str | None = Field(default=None, description="A probe aimed at the most important gap")
     follow_up_point: str | None = Field(default=None, description="Key point id the follow-up targets")

@@ -116,12 +116,12 @@ def assess(request: GradingRequest) -> Assessment:
         result.flags.append("restates_question")
     if result.contradicted:
         result.flags.append("contradicts_key_point")
-    if _term_list(every_sentence):
+    if term_run(every_sentence):
         result.flags.append("term_list")
     return result
 
 
-def _term_list(sentences: list[Sentence]) -> bool:
+def term_run(sentences: list[Sentence]) -> bool:
     """True for a long run of terms with almost no connecting words or punctuation ("keyword salad").
     Explanations use function words (about 40% of English prose, a quarter even in terse notes); a
     bulleted list breaks into short lines. A pasted string of key terms has neither."""

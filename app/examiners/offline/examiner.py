@@ -12,7 +12,9 @@ from app.examiners.offline.assessment import Assessment, assess
 from app.examiners.offline.matching import question_profile
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint
 from app.examiners.offline.feedback import follow_up, missed_points, write_feedback
+from app.examiners.offline.rubric import assess_claims, has_claims
 from app.examiners.offline.scoring import continuous_score, criterion_scores
+from app.examiners.offline.verdict import claims_grade
 
 
 def offline_overall(a: Assessment, scores: dict[str, int]) -> float:
@@ -33,7 +35,13 @@ class OfflineExaminer(Examiner):
         return self.grade(request)
 
     def grade(self, request: GradingRequest) -> Grade:
-        """Grade the question's whole thread (points made in any answer count)."""
+        """Grade the question's whole thread (points made in any answer count): against its authored
+        claims and misconceptions when the rubric has them, else against the reference answer alone."""
+        if has_claims(request.question):
+            result = assess_claims(
+                request.question, request.topic.questions, request.answers, [ex.prompt for ex in request.thread[1:]]
+            )
+            return claims_grade(request, result, self.name)
         return self.grade_assessment(request, assess(request))
 
     def grade_assessment(self, request: GradingRequest, a: Assessment) -> Grade:

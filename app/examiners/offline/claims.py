@@ -1,0 +1,211 @@
+"""Claims: where one clause of an answer makes a rubric's claim, and where it states a misconception.
+
+A claim pattern (``app.bank.schema.parse_claim``) is a set of groups of alternative terms that must
+all occur within one *unit* of the answer: a clause of a sentence, or one item of a list. Lists are
+split into their items, so naming the right terms in a row ("you'd look at X, Y and Z") binds none
+of them together and makes no claim. Negation is read on both sides: the claim is made when the
+unit's polarity over the matched terms equals the pattern's, and stated the other way round (a
+contradiction) when it differs - "X is not convex" contradicts "X is convex", while a pattern that
+says "does not depend on the batch" is made, not contradicted, by saying so.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from app.bank.schema import parse_claim
+from app.examiners.offline.text import Sentence, Token, tokenize
+
+# Clause breaks inside a sentence: semicolons, colons, dashes, and contrastive links.
+_CLAUSE_BREAK = re.compile(
+    r"\s*[;:]\s+|\s+[-–—]\s+|,?\s+(?=(?:but|whereas|while|although|though|however|unlike|instead|rather than)\b)",
+    re.IGNORECASE,
+)
+# Separators of list items: commas, "and"/"or", plus signs, slashes between spaces, ampersands.
+_ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|\+|/|plus)\s+|\s*\+\s*", re.IGNORECASE)
+# A clause that names things rather than saying something about them.
+_NAMING = re.compile(
+    r"^(?:so\s+|and\s+|also\s+|basically\s+|well\s+)*(?:(?:you|i|we|one|they)(?:'d|'ll| would| should| could| can| might| will)?\s+"
+    r"(?:also\s+|probably\s+|definitely\s+)?(?:look at|use|consider|mention|think about|talk about|check|need|want|"
+    r"bring up|include|add|try|keep in mind|remember)\b|things like|stuff like|(?:the\s+)?key (?:terms|concepts|ideas|words|"
+    r"points|things)|it'?s all about|it comes down to|relevant (?:here|are)|important (?:here|are)|there'?s|there (?:is|are))",
+    re.IGNORECASE,
+)
+# A list is at least this many items, most of them short (content words).
+LIST_MIN_ITEMS = 3
+LIST_ITEM_WORDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """A clause or list item of an answer: its exact text and offsets, its content tokens."""
+
+    text: str
+    start: int
+    answer_index: int
+    tokens: tuple[Token, ...]  # content tokens only, in order
+    listed: bool = False  # an item of a list of terms
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    stems: tuple[str, ...]
+    negative: bool  # written with a negation ("not depend", "without")
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    alternatives: tuple[Alternative, ...]
+    excluded: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimPattern:
+    source: str
+    groups: tuple[Group, ...]
+
+    @property
+    def required(self) -> tuple[Group, ...]:
+        return tuple(g for g in self.groups if not g.excluded)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMatch:
+    """A unit that makes (or contradicts) a pattern's claim."""
+
+    unit: Unit
+    contradicted: bool
+    tokens: tuple[Token, ...]
+
+    @property
+    def quote(self) -> str:
+        return self.unit.text
+
+
+def _alternative(text: str) -> Alternative:
+    tokens = tokenize(text)
+    negative = any(t.stem == "not" and t.is_stop for t in tokens)
+    return Alternative(tuple(t.stem for t in tokens if not t.is_stop), negative)
+
+
+@lru_cache(maxsize=8192)
+def compile_claim(pattern: str) -> ClaimPattern:
+    groups = tuple(
+        Group(tuple(_alternative(a) for a in group.alternatives), group.excluded) for group in parse_claim(pattern)
+    )
+    return ClaimPattern(pattern, groups)
+
+
+def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:
+    """Split sentences into clauses, and clauses that are lists into their items."""
+    units: list[Unit] = []
+    for sentence in sentences:
+        for start, end in _spans(sentence.text, _CLAUSE_BREAK):
+            clause = sentence.text[start:end]
+            items = _spans(clause, _ITEM_BREAK)
+            short = sum(_content_words(clause[a:b]) <= LIST_ITEM_WORDS for a, b in items)
+            listed = len(items) >= 2 and (
+                (len(items) >= LIST_MIN_ITEMS and short * 2 > len(items)) or bool(_NAMING.match(clause.strip()))
+            )
+            for a, b in items if listed else [(0, len(clause))]:
+                text = clause[a:b].strip()
+                if not text:
+                    continue
+                offset = sentence.start + start + a + clause[a:b].index(text)
+                tokens = tuple(t for t in sentence.tokens if not t.is_stop and offset <= t.start < offset + len(text))
+                units.append(Unit(text, offset, answer_index, tokens, listed))
+    return units
+
+
+def _spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    spans, position = [], 0
+    for match in pattern.finditer(text):
+        if match.start() > position:
+            spans.append((position, match.start()))
+        position = match.end()
+    if position < len(text):
+        spans.append((position, len(text)))
+    return spans
+
+
+def _content_words(text: str) -> int:
+    return sum(not t.is_stop for t in tokenize(text))
+
+
+def _find(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
+    """The tokens of ``alternative`` in order, at most two other content words apart; None if absent."""
+    stems = alternative.stems
+    if not stems:
+        return ()
+    for i, token in enumerate(tokens):
+        if token.stem != stems[0]:
+            continue
+        found, j = [token], i
+        for stem in stems[1:]:
+            nxt = next((k for k in range(j + 1, min(len(tokens), j + 4)) if tokens[k].stem == stem), None)
+            if nxt is None:
+                break
+            found.append(tokens[nxt])
+            j = nxt
+        else:
+            return tuple(found)
+    return None
+
+
+def match_in_unit(pattern: ClaimPattern, unit: Unit) -> ClaimMatch | None:
+    """Whether ``unit`` makes the claim (or states its opposite); None when the terms are not bound there."""
+    matched: list[Token] = []
+    negative = False
+    for group in pattern.groups:
+        hit: tuple[Token, ...] | None = None
+        chosen: Alternative | None = None
+        for alternative in group.alternatives:
+            hit = _find(alternative, unit.tokens)
+            if hit is not None and (alternative.stems or alternative.negative):
+                chosen = alternative
+                break
+            hit = None
+        if group.excluded:
+            if hit is not None:
+                return None
+            continue
+        if hit is None or chosen is None:
+            return None
+        matched.extend(hit)
+        negative = negative or chosen.negative
+    if not matched and not negative:
+        return None
+    said_negatively = any(t.negated for t in matched) or (negative and not matched and _negated(unit))
+    return ClaimMatch(unit, said_negatively != negative, tuple(matched))
+
+
+def _negated(unit: Unit) -> bool:
+    return any(t.negated for t in unit.tokens)
+
+
+def find_claim(patterns: tuple[str, ...], units: list[Unit], *, lists_count: bool = False) -> tuple[ClaimMatch | None, ClaimMatch | None]:
+    """(first unit making the claim, first unit contradicting it) over the answer's units.
+
+    Items of a list of terms make no claim (``lists_count`` keeps them, for misconceptions stated
+    as a list item such as "..., and layer norm averages over the batch")."""
+    made: ClaimMatch | None = None
+    contradicted: ClaimMatch | None = None
+    for unit in units:
+        if unit.listed and not lists_count and len(unit.tokens) <= LIST_ITEM_WORDS:
+            continue
+        for source in patterns:
+            pattern = compile_claim(source)
+            if len(pattern.required) < 1:
+                continue
+            found = match_in_unit(pattern, unit)
+            if found is None:
+                continue
+            if found.contradicted:
+                contradicted = contradicted or found
+            else:
+                made = made or found
+        if made is not None:
+            break
+    return made, contradicted

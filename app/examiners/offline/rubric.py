@@ -1,0 +1,178 @@
+"""Grading against an authored rubric: key points as claims, misconceptions as data.
+
+The grade follows what the answer claims, not the words it uses:
+- a key point is credited where one unit (clause or list item) makes its claim (``claims.py``);
+- a misconception the answer states removes the credit of the key point it contradicts and caps the
+  grade (correctness at most 2 of 5);
+- stating the opposite of a key point is a contradiction and caps the grade too;
+- an answer that fits another question of the topic far better than this one (a neighbouring
+  question's answer) is capped near 0.
+The overall grade is a concave function of the key-point weight made, so the core claims, said
+tersely, are worth most of the grade and every further point adds less.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from app.bank.schema import KeyPoint, Misconception, Question
+from app.examiners.offline.claims import ClaimMatch, Unit, find_claim, units_of
+from app.examiners.offline.assessment import term_run as _term_run
+from app.examiners.offline.guards import is_non_answer, strip_instructions
+from app.examiners.offline.text import Sentence, content_stems, split_sentences
+
+# Overall = 5 * (1 - (1 - made) ** CURVE), ``made`` the share of squared key-point weight credited:
+# squaring makes the core (weight-3) claims count most. Chosen on the shipped exemplars' kinds.
+CURVE = 2.3
+# The highest overall with a stated misconception (correctness capped at 2 of 5), and what each
+# further misconception or contradiction costs.
+MISCONCEPTION_CAP = 2.0
+EXTRA_ERROR_COST = 0.5
+CONTRADICTION_CAP = 2.5
+# An answer whose words fit another question of the topic this much better than this one answers
+# that question: its grade is capped here.
+OFF_QUESTION_RATIO = 1.6
+OFF_QUESTION_CAP = 0.5
+RESTATE_CAP = 1.0
+TERM_RUN_CAP = 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class PointResult:
+    key_point: KeyPoint
+    made: ClaimMatch | None
+    contradicted: ClaimMatch | None
+    misconception: Misconception | None = None
+
+    @property
+    def credited(self) -> bool:
+        return self.made is not None and self.misconception is None
+
+
+@dataclass(frozen=True, slots=True)
+class StatedMisconception:
+    misconception: Misconception
+    match: ClaimMatch
+
+
+@dataclass
+class RubricAssessment:
+    points: list[PointResult] = field(default_factory=list)
+    misconceptions: list[StatedMisconception] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    made_share: float = 0.0
+    overall: float = 0.0
+
+    @property
+    def contradictions(self) -> list[PointResult]:
+        return [p for p in self.points if p.contradicted is not None and p.made is None and p.misconception is None]
+
+
+def has_claims(question: Question) -> bool:
+    """True when the question's key points are authored claims (graded by this module)."""
+    return any(kp.phrasings for kp in question.key_points)
+
+
+def assess_claims(question: Question, topic_questions: tuple[Question, ...], answers: list[str], echoes: list[str]) -> RubricAssessment:
+    result = RubricAssessment()
+    if all(not a.strip() for a in answers):
+        result.flags.append("empty_answer")
+    elif all(is_non_answer(a) for a in answers):
+        result.flags.append("no_answer")
+    if result.flags:
+        result.points = [PointResult(kp, None, None) for kp in question.key_points]
+        return result
+    units: list[Unit] = []
+    sentences_of: list[Sentence] = []
+    for index, answer in enumerate(answers):
+        if is_non_answer(answer):
+            continue
+        sentences, removed = strip_instructions(split_sentences(answer))
+        if removed and "instructions_ignored" not in result.flags:
+            result.flags.append("instructions_ignored")
+        units.extend(units_of(sentences, index))
+        sentences_of.extend(sentences)
+
+    for misconception in question.misconceptions:
+        stated, _ = find_claim(misconception.patterns, units, lists_count=True)
+        if stated is not None:
+            result.misconceptions.append(StatedMisconception(misconception, stated))
+    wrong_points = {m.misconception.contradicts: m.misconception for m in result.misconceptions}
+    for kp in question.key_points:
+        made, contradicted = find_claim(kp.phrasings or (kp.text,), units)
+        result.points.append(PointResult(kp, made, contradicted, wrong_points.get(kp.id)))
+
+    total = sum(p.key_point.weight ** 2 for p in result.points) or 1
+    result.made_share = sum(p.key_point.weight ** 2 for p in result.points if p.credited) / total
+    overall = 5 * (1 - (1 - result.made_share) ** CURVE)
+    errors = len(result.misconceptions) + len(result.contradictions)
+    if result.misconceptions:
+        result.flags.append("misconception")
+        overall = min(overall, MISCONCEPTION_CAP)
+    if result.contradictions:
+        result.flags.append("contradicts_key_point")
+        overall = min(overall, CONTRADICTION_CAP)
+    if errors > 1:
+        overall = max(0.0, overall - EXTRA_ERROR_COST * (errors - 1))
+    listed = sum(u.listed for u in units)
+    if _term_run(sentences_of) or (listed >= 3 and listed * 2 >= len(units)):
+        # A run of terms, or an answer made mostly of lists: naming things is not explaining them.
+        result.flags.append("term_list")
+        if _term_run(sentences_of):
+            overall = min(overall, TERM_RUN_CAP)
+    all_text = " ".join(u.text for u in units)
+    if units and _restates(all_text, question.prompt + " " + " ".join(echoes)):
+        result.flags.append("restates_question")
+        overall = min(overall, RESTATE_CAP)
+    if units and off_question(question, topic_questions, all_text):
+        result.flags.append("off_question")
+        overall = min(overall, OFF_QUESTION_CAP)
+    result.overall = round(overall, 1)
+    return result
+
+
+def _restates(text: str, prompt: str) -> bool:
+    words = content_stems(text)
+    asked = set(content_stems(prompt))
+    new = {w for w in words if w not in asked}
+    return bool(words) and sum(w in asked for w in words) / len(words) >= 0.7 and len(new) <= 4
+
+
+# Which question an answer fits: tf-idf over the topic's questions ------------------------------
+
+
+@lru_cache(maxsize=64)
+def _topic_vectors(questions: tuple[Question, ...]) -> tuple[dict[str, float], dict[str, dict[str, float]]]:
+    docs = {
+        q.id: Counter(content_stems(" ".join([q.prompt, q.model_answer, *(kp.text for kp in q.key_points)])))
+        for q in questions
+    }
+    df: Counter[str] = Counter()
+    for counts in docs.values():
+        df.update(counts.keys())
+    idf = {s: math.log((1 + len(docs)) / (1 + n)) + 1 for s, n in df.items()}
+    vectors = {qid: _unit({s: (1 + math.log(c)) * idf[s] for s, c in counts.items()}) for qid, counts in docs.items()}
+    return idf, vectors
+
+
+def _unit(vector: dict[str, float]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+    return {k: v / norm for k, v in vector.items()}
+
+
+def off_question(question: Question, topic_questions: tuple[Question, ...], text: str) -> bool:
+    """True when ``text`` fits another question of the topic much better than ``question``."""
+    if len(topic_questions) < 2 or question not in topic_questions:
+        return False
+    idf, vectors = _topic_vectors(topic_questions)
+    counts = Counter(s for s in content_stems(text) if s in idf)
+    if not counts:
+        return False
+    answer = _unit({s: (1 + math.log(c)) * idf[s] for s, c in counts.items()})
+    fit = {qid: sum(w * vec.get(s, 0.0) for s, w in answer.items()) for qid, vec in vectors.items()}
+    own = fit[question.id]
+    best = max(v for qid, v in fit.items() if qid != question.id)
+    return best > OFF_QUESTION_RATIO * own
