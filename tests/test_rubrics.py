@@ -27,7 +27,7 @@ def test_shipped_bank_covers_all_nine_areas_with_enough_questions() -> None:
         assert len(topic.criteria) >= 3, topic.id
         for q in topic.questions:
             assert len(q.key_points) >= 3, (topic.id, q.id)
-            assert q.common_mistakes, (topic.id, q.id)
+            assert q.misconceptions and len(q.exemplars) >= 5, (topic.id, q.id)
             assert all(kp.phrasings and kp.probe for kp in q.key_points), (topic.id, q.id)
 
 
@@ -56,7 +56,7 @@ def test_unknown_field_is_refused_naming_file_question_and_field(tmp_path: Path)
 def test_bad_value_is_refused_naming_the_key_point(tmp_path: Path) -> None:
     folder = _copy_fixture(tmp_path)
     path = folder / "optimisation.yaml"
-    path.write_text(path.read_text().replace("weight: 3\n        phrasings: [\"opposite", "weight: 7\n        phrasings: [\"opposite"))
+    path.write_text(path.read_text().replace("weight: 3\n        phrasings:\n          - \"opposite", "weight: 7\n        phrasings:\n          - \"opposite"))
     with pytest.raises(RubricError) as err:
         load_bank(folder)
     message = str(err.value)

@@ -45,8 +45,12 @@ class Unit:
     text: str
     start: int
     answer_index: int
-    tokens: tuple[Token, ...]  # content tokens only, in order
+    tokens: tuple[Token, ...]  # every word but negation cues, in order
     listed: bool = False  # an item of a list of terms
+
+    @property
+    def content_words(self) -> int:
+        return sum(not t.is_stop for t in self.tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +89,16 @@ class ClaimMatch:
 
 
 def _alternative(text: str) -> Alternative:
-    tokens = tokenize(text)
-    negative = any(t.stem == "not" and t.is_stop for t in tokens)
-    return Alternative(tuple(t.stem for t in tokens if not t.is_stop), negative)
+    """An alternative's words: its content words, or, for one made only of function words ("against",
+    "before", "per"), those words themselves."""
+    tokens = [t for t in tokenize(text) if not _is_cue(t)]
+    negative = len(tokens) < len(tokenize(text))
+    content = tuple(t.stem for t in tokens if not t.is_stop)
+    return Alternative(content or tuple(t.stem for t in tokens), negative)
+
+
+def _is_cue(token: Token) -> bool:
+    return token.stem == "not" and token.is_stop
 
 
 @lru_cache(maxsize=8192)
@@ -106,15 +117,18 @@ def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:
             clause = sentence.text[start:end]
             items = _spans(clause, _ITEM_BREAK)
             short = sum(_content_words(clause[a:b]) <= LIST_ITEM_WORDS for a, b in items)
+            # "A, B, C" or "A + B + C" is a list; "A and B and C" is usually a sentence.
+            marks = len(re.findall(r",|\+|\s/\s|&", clause))
             listed = len(items) >= 2 and (
-                (len(items) >= LIST_MIN_ITEMS and short * 2 > len(items)) or bool(_NAMING.match(clause.strip()))
+                (len(items) >= LIST_MIN_ITEMS and marks >= 2 and short * 2 > len(items))
+                or bool(_NAMING.match(clause.strip()))
             )
             for a, b in items if listed else [(0, len(clause))]:
                 text = clause[a:b].strip()
                 if not text:
                     continue
                 offset = sentence.start + start + a + clause[a:b].index(text)
-                tokens = tuple(t for t in sentence.tokens if not t.is_stop and offset <= t.start < offset + len(text))
+                tokens = tuple(t for t in sentence.tokens if not _is_cue(t) and offset <= t.start < offset + len(text))
                 units.append(Unit(text, offset, answer_index, tokens, listed))
     return units
 
@@ -135,7 +149,7 @@ def _content_words(text: str) -> int:
 
 
 def _find(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
-    """The tokens of ``alternative`` in order, at most two other content words apart; None if absent."""
+    """The tokens of ``alternative`` in order, at most three other words apart; None if absent."""
     stems = alternative.stems
     if not stems:
         return ()
@@ -144,7 +158,7 @@ def _find(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, .
             continue
         found, j = [token], i
         for stem in stems[1:]:
-            nxt = next((k for k in range(j + 1, min(len(tokens), j + 4)) if tokens[k].stem == stem), None)
+            nxt = next((k for k in range(j + 1, min(len(tokens), j + 5)) if tokens[k].stem == stem), None)
             if nxt is None:
                 break
             found.append(tokens[nxt])
@@ -182,7 +196,7 @@ def match_in_unit(pattern: ClaimPattern, unit: Unit) -> ClaimMatch | None:
 
 
 def _negated(unit: Unit) -> bool:
-    return any(t.negated for t in unit.tokens)
+    return any(t.negated for t in unit.tokens if not t.is_stop)
 
 
 def find_claim(patterns: tuple[str, ...], units: list[Unit], *, lists_count: bool = False) -> tuple[ClaimMatch | None, ClaimMatch | None]:
@@ -193,7 +207,7 @@ def find_claim(patterns: tuple[str, ...], units: list[Unit], *, lists_count: boo
     made: ClaimMatch | None = None
     contradicted: ClaimMatch | None = None
     for unit in units:
-        if unit.listed and not lists_count and len(unit.tokens) <= LIST_ITEM_WORDS:
+        if unit.listed and not lists_count and unit.content_words <= LIST_ITEM_WORDS:
             continue
         for source in patterns:
             pattern = compile_claim(source)
