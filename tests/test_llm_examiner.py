@@ -219,7 +219,8 @@ async def test_prompt_carries_rubric_but_only_this_question(topic: Topic, questi
         assert kp.id in user and kp.text in user
     for criterion in topic.criteria:
         assert criterion.anchors[5] in user
-    assert question.common_mistakes[0] in user
+    assert question.misconceptions[0].claim in user and question.misconceptions[0].correction.strip() in user
+    assert all(e.answer.strip() in user for e in question.exemplars)  # calibration anchors
     assert question.model_answer.split("\n")[0] in user
     others = [q for q in topic.questions if q.id != question.id]
     assert all(q.prompt not in user for q in others)
