@@ -24,6 +24,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_rubrics_check(args: argparse.Namespace) -> int:
+    from app.bank.lint import lint_bank
     from app.bank.loader import load_bank
 
     directory = Path(args.dir) if args.dir else Settings().rubrics_dir
@@ -36,6 +37,12 @@ def cmd_rubrics_check(args: argparse.Namespace) -> int:
               f"difficulty 1/2/3: {levels[1]}/{levels[2]}/{levels[3]}  criteria: {', '.join(c.id for c in topic.criteria)}")
         total_q += len(topic.questions)
         total_kp += kps
+    problems = lint_bank(bank)
+    for problem in problems:
+        print(f"error: {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}: fix the phrasings named above (see docs/rubrics.md)")
+        return 1
     print(f"OK: {len(bank.topics)} topics, {total_q} questions, {total_kp} key points in {directory}")
     return 0
 
