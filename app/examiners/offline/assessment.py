@@ -48,6 +48,9 @@ class Assessment:
     matched_weight: float = 0.0  # summed IDF weight of the model answer's stems used (absolute, not a share)
     matched_terms: int = 0  # distinct model-answer stems used that are not question words
     reference_words: int = 0  # content words of the model answer
+    recall: float = 0.0  # share of the model answer's distinct content words used (unweighted), 0-1
+    recall_beyond_question: float = 0.0  # the same, over the model answer's words that the question lacks
+    precision: float = 0.0  # share of the answer's distinct content words found in the model answer or question
     flags: list[str] = field(default_factory=list)
 
     @property
@@ -105,6 +108,11 @@ def assess(request: GradingRequest) -> Assessment:
     result.vocabulary = vocabulary_coverage(profile, asserted)
     result.matched_weight, result.matched_terms = matched_vocabulary(profile, asserted)
     result.reference_words = profile.reference_words
+    result.recall = sum(s in asserted for s in profile.vocabulary) / len(profile.vocabulary) if profile.vocabulary else 0.0
+    beyond = [s for s in profile.vocabulary if s not in profile.prompt_stems]
+    result.recall_beyond_question = sum(s in asserted for s in beyond) / len(beyond) if beyond else result.recall
+    used = set(stems)
+    result.precision = len(used & (set(profile.vocabulary) | profile.prompt_stems)) / len(used) if used else 0.0
     result.bigrams = bigram_coverage(profile, set(zip(stems, stems[1:])))
     matched_stems = frozenset().union(*(m.matched_stems for _, m in result.matches))
     substantive = [s for s in every_sentence if any(t.stem in matched_stems for t in s.content)]
@@ -112,7 +120,10 @@ def assess(request: GradingRequest) -> Assessment:
     result.substantive_words = sum(len(s.content) for s in substantive)
     result.substantive_share = len(substantive) / len(every_sentence) if every_sentence else 0.0
     result.practical_terms = len({t.stem for s in substantive for t in s.content} & _PRACTICAL_STEMS)
-    if _restates(every_sentence, profile.prompt_stems | frozenset().union(*echoes)):
+    # Words the model answer uses too are content, not restatement ("the gap separates terminal 1" answers
+    # "why is terminal 1 separated?" in the reference's own words).
+    asked = (profile.prompt_stems | frozenset().union(*echoes)) - profile.vocabulary.keys()
+    if _restates(every_sentence, asked):
         result.flags.append("restates_question")
     if result.contradicted:
         result.flags.append("contradicts_key_point")

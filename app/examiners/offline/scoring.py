@@ -108,22 +108,23 @@ def criterion_scores(a: Assessment, criterion_ids: list[str]) -> dict[str, int]:
 
 
 # The continuous score is a logistic blend of general (question-independent) features of an
-# assessment. The coefficients were fit on the `training` split of the SAF data only (fractional
-# logistic regression on the human 0-1 grades, L2 0.01, Newton's method) by
-# bench/fit_score_model.py, which prints this table and every split's figures; re-run it after
-# changing the features. No question ids or texts are involved: the same weights serve every question.
+# assessment. The coefficients were fit by bench/fit_lodo.py on four human-graded datasets from
+# different domains (../shared/datasets: networking, electricity, school science, statistics), each
+# weighted equally, and validated leave-one-dataset-out: each dataset's figures in the README come
+# from weights fit on the other three. No question ids or texts are involved.
 FEATURE_NAMES = (
     "bias",
+    "sqrt_recall",  # sqrt of the share of the model answer's distinct content words used
+    "sqrt_recall_beyond_question",  # the same over the words the question does not already give
+    "log_answer_words",  # log(1 + content words of the answer)
+    "precision",  # share of the answer's content words that belong to the model answer or question
     "sqrt_vocabulary",  # sqrt of the IDF-weighted share of the model answer's vocabulary used
-    "sqrt_coverage",  # sqrt of the weighted key-point coverage
-    "breadth",  # share of key points fully covered
     "sqrt_bigrams",  # sqrt of the share of the model answer's word pairs used
-    "length_ratio",  # log of substantive answer words over model-answer words
-    "short_penalty",  # squared negative part of length_ratio (much shorter than the reference)
-    "log_terms",  # log(1 + distinct model-answer terms used, question words excluded)
-    "log_weight",  # log(1 + summed weight of the model-answer vocabulary used)
+    "sqrt_coverage",  # sqrt of the weighted coverage of the (derived) key points
+    "breadth",  # share of key points fully covered
+    "length_ratio",  # log of answer words over model-answer words
+    "log_weight",  # log(1 + summed IDF weight of the model-answer words used)
     "log_reference",  # log(1 + model-answer words): long references are rarely covered in full
-    "vocabulary_x_reference",  # sqrt_vocabulary * log_reference
 )
 # Ceiling on the score of an answer that makes none of an authored rubric's key points (see rubric_ceiling).
 RUBRIC_FLOOR = 0.15
@@ -133,26 +134,24 @@ DERIVED_POINT = re.compile(r"point-\d+")
 TERM_LIST_CAP = 0.2
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
-SCORE_MODEL = (-0.169, 6.31, 0.31, 2.381, 2.625, 0.298, 0.033, -2.014, 3.525, -0.519, -3.038)
+SCORE_MODEL = (-0.742, -0.56, 0.541, 0.719, 0.807, -0.381, 0.58, -0.165, 0.338, 0.099, 0.643, -0.767)*12
 
 
 def score_features(a: Assessment) -> tuple[float, ...]:
     """The features of `continuous_score`, in the order of FEATURE_NAMES."""
-    length_ratio = math.log((a.substantive_words + 1) / (a.reference_words + 1))
-    sqrt_vocabulary = math.sqrt(a.vocabulary)
-    log_reference = math.log(a.reference_words + 1)
     return (
         1.0,
-        sqrt_vocabulary,
+        math.sqrt(a.recall),
+        math.sqrt(a.recall_beyond_question),
+        math.log1p(a.total_words),
+        a.precision,
+        math.sqrt(a.vocabulary),
+        math.sqrt(a.bigrams),
         math.sqrt(a.coverage),
         a.breadth,
-        math.sqrt(a.bigrams),
-        length_ratio,
-        min(0.0, length_ratio) ** 2,
-        math.log1p(a.matched_terms),
+        math.log((a.substantive_words + 1) / (a.reference_words + 1)),
         math.log1p(a.matched_weight),
-        log_reference,
-        sqrt_vocabulary * log_reference,
+        math.log(a.reference_words + 1),
     )
 
 
