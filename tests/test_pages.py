@@ -5,6 +5,9 @@ HTML is parsed (html.parser), not matched with regular expressions.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from html.parser import HTMLParser
 
 import httpx
@@ -70,7 +73,7 @@ async def test_page_renders_with_csp_and_no_inline_code(client: httpx.AsyncClien
     scripts = page.all("script")
     assert scripts, "every page loads its module"
     for attrs in scripts:
-        assert attrs.get("src", "").startswith("/static/js/"), attrs
+        assert re.fullmatch(r"/static/v-[0-9a-f]{12}/js/\w+\.js", attrs.get("src", "")), attrs
         assert attrs.get("type") == "module"
     assert page.inline_code == [], "no inline script or style"
     assert not page.all("style")
@@ -88,8 +91,10 @@ async def test_static_assets_are_served(client: httpx.AsyncClient) -> None:
     response = await client.get("/")
     page = parse(response.text)
     assets = [a["src"] for a in page.all("script")] + [a["href"] for a in page.all("link")]
-    for page_name in ("start", "interview", "report", "history", "api", "dom", "feedback", "chart"):
+    versioned = assets[0].rsplit("/js/", 1)[0]
+    for page_name in ("start", "interview", "report", "history", "api", "dom", "feedback", "chart", "thread", "sync", "status"):
         assets.append(f"/static/js/{page_name}.js")
+        assets.append(f"{versioned}/js/{page_name}.js")  # relative imports resolve under the versioned path
     for url in assets:
         r = await client.get(url)
         assert r.status_code == 200, url
@@ -142,3 +147,13 @@ async def test_interview_id_is_escaped_in_the_shell(client: httpx.AsyncClient) -
 async def test_pages_are_not_in_the_api_schema(client: httpx.AsyncClient) -> None:
     schema = (await client.get("/openapi.json")).json()
     assert not any(p in schema["paths"] for p in ("/", "/history", "/interview/{interview_id}"))
+
+
+def test_asset_version_changes_with_any_static_file(tmp_path: Path) -> None:
+    from app.api.routes.pages import asset_version
+
+    (tmp_path / "js").mkdir()
+    (tmp_path / "js" / "shared.js").write_text("export const a = 1;\n")
+    before = asset_version(tmp_path)
+    (tmp_path / "js" / "shared.js").write_text("export const a = 2;\n")  # a shared module, not the entry
+    assert asset_version(tmp_path) != before

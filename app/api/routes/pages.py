@@ -7,6 +7,8 @@ Content-Security-Policy (no inline scripts or styles), set here so the pages are
 
 from __future__ import annotations
 
+import hashlib
+
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +46,33 @@ def templates_for(settings: Settings) -> Jinja2Templates:
     return Jinja2Templates(env=env)
 
 
+def asset_version(static_dir: Path) -> str:
+    """A digest of every static file: it changes whenever any of them changes."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in static_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(static_dir).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def install(app: FastAPI, settings: Settings) -> None:
-    """Mount the static files and the page routes on ``app``."""
+    """Mount the static files and the page routes on ``app``.
+
+    The pages load their assets from ``/static/v-<digest>/``: every module a page imports is then
+    fetched by a URL that carries the version (relative imports resolve under it), so a deploy never
+    mixes a new page with a cached old module. ``/static/`` keeps serving the same files."""
+    static_dir = Path(settings.web_dir) / "static"
     app.state.templates = templates_for(settings)
-    app.mount("/static", StaticFiles(directory=Path(settings.web_dir) / "static"), name="static")
+    app.state.assets_url = f"/static/v-{asset_version(static_dir)}"
+    app.mount(app.state.assets_url, StaticFiles(directory=static_dir), name="assets")
+    app.mount("/static", StaticFiles(directory=static_dir), name="static")
     app.include_router(router)
 
 
 def _render(request: Request, template: str, page: str, **context: Any) -> HTMLResponse:
     templates: Jinja2Templates = request.app.state.templates
     response = templates.TemplateResponse(
-        request, template, {"page": page, "version": viva_version(), **context}, headers=PAGE_HEADERS,
+        request, template, {"page": page, "version": viva_version(), "assets": request.app.state.assets_url, **context},
+        headers=PAGE_HEADERS,
     )
     return response
 

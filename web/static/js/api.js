@@ -114,24 +114,36 @@ function headers(id, extra = {}) {
   return h;
 }
 
-export async function request(method, path, { id = null, body, timeoutMs = 30000 } = {}) {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), timeoutMs);
+function unreachable(controller) {
+  return controller.signal.aborted
+    ? new ApiError(0, "timeout", "the server took too long to answer")
+    : new ApiError(0, "network", "network error");
+}
+
+/**
+ * The one way the pages call the server: fetch() with an optional timeout (or the caller's
+ * controller); a network fault, a timeout or an error status becomes an ApiError.
+ */
+async function fetchOrThrow(path, init, { timeoutMs = null, controller = new AbortController() } = {}) {
+  const timer = timeoutMs ? setTimeout(() => controller.abort(), timeoutMs) : null;
   let response;
   try {
-    response = await fetch(path, {
-      method,
-      headers: headers(id, body === undefined ? {} : { "Content-Type": "application/json" }),
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: controller.signal,
-      cache: "no-store",
-    });
-  } catch (e) {
-    throw new ApiError(0, controller.signal.aborted ? "timeout" : "network", controller.signal.aborted ? "the server took too long to answer" : "network error");
+    response = await fetch(path, { cache: "no-store", ...init, signal: controller.signal });
+  } catch {
+    throw unreachable(controller);
   } finally {
-    clearTimeout(timer);
+    if (timer) clearTimeout(timer);
   }
   if (!response.ok) throw await errorFrom(response);
+  return response;
+}
+
+export async function request(method, path, { id = null, body, timeoutMs = 30000 } = {}) {
+  const response = await fetchOrThrow(path, {
+    method,
+    headers: headers(id, body === undefined ? {} : { "Content-Type": "application/json" }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+  }, { timeoutMs });
   return response.status === 204 ? null : response.json();
 }
 
@@ -161,22 +173,15 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
   };
   let response;
   try {
-    response = await fetch(`/api/interviews/${encodeURIComponent(id)}/answers/stream`, {
+    response = await fetchOrThrow(`/api/interviews/${encodeURIComponent(id)}/answers/stream`, {
       method: "POST",
       headers: headers(id, { "Content-Type": "application/json", Accept: "text/event-stream" }),
       // The turn this tab is showing: the server refuses (409) an answer for a prompt that has moved on.
       body: JSON.stringify(turn === undefined ? { text } : { text, turn }),
-      signal: controller.signal,
-      cache: "no-store",
-    });
-  } catch {
+    }, { controller });
+  } catch (e) {
     clearTimeout(idle);
-    throw new ApiError(0, controller.signal.aborted ? "timeout" : "network",
-      controller.signal.aborted ? "the server took too long to answer" : "network error");
-  }
-  if (!response.ok) {
-    clearTimeout(idle);
-    throw await errorFrom(response);
+    throw e;
   }
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
@@ -246,13 +251,7 @@ export function downloadName(id, format, createdAt) {
 /** Fetch a transcript with the token and hand it to the browser as a file. */
 export async function download(id, format, createdAt) {
   const spec = FORMATS[format];
-  let response;
-  try {
-    response = await fetch(`/api/interviews/${encodeURIComponent(id)}/${spec.path}`, { headers: headers(id, { Accept: "*/*" }), cache: "no-store" });
-  } catch {
-    throw new ApiError(0, "network", "network error");
-  }
-  if (!response.ok) throw await errorFrom(response);
+  const response = await fetchOrThrow(`/api/interviews/${encodeURIComponent(id)}/${spec.path}`, { headers: headers(id, { Accept: "*/*" }) });
   const blob = await response.blob();
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");

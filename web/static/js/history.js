@@ -1,6 +1,7 @@
 // Past interviews of this browser (ids and tokens from localStorage), to reopen or download.
 import { api, download, forgetInterview, knownInterviews } from "./api.js";
 import { $, h, notice, formatDate, score, confirmDialog } from "./dom.js";
+import { isOver } from "./status.js";
 
 const listEl = $("#history");
 const statusBox = $("#status");
@@ -25,7 +26,7 @@ function row(entry, view, failure) {
       h("div", { class: "history-actions" }, forgetButton(entry.id, item)));
     return;
   }
-  const over = view.state === "completed" || view.state === "abandoned";
+  const over = isOver(view.state);
   const p = view.progress;
   const overall = over ? view.overall : null;
   const href = over ? `/report/${encodeURIComponent(view.id)}` : `/interview/${encodeURIComponent(view.id)}`;

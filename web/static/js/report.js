@@ -1,6 +1,7 @@
 // The report: overall and per-topic scores, the summary, every turn, downloads.
 import { api, download, formatAvailable, tokenFor } from "./api.js";
 import { $, h, notice, paragraphs, markQuotes, humanize, score, band, formatDate, formatDuration } from "./dom.js";
+import { isOver } from "./status.js";
 import { barChart } from "./chart.js";
 import { feedbackPanel } from "./feedback.js";
 
@@ -63,7 +64,7 @@ async function main() {
   }
   const titles = {};
   for (const q of t.questions) for (const c of q.criteria || []) titles[c.criterion_id] = c.title;
-  const over = t.status === "completed" || t.status === "abandoned";
+  const over = isOver(t.status);
   if (over) notice(statusBox, "");
   else {
     statusBox.replaceChildren(
