@@ -33,6 +33,8 @@ _NAMING = re.compile(
     r"points|things)|it'?s all about|it comes down to|relevant (?:here|are)|important (?:here|are)|there'?s|there (?:is|are))",
     re.IGNORECASE,
 )
+# Pronouns that can stand for the question's subject ("it", "they", "this").
+_PRONOUNS = frozenset({"it", "they", "them", "this", "these", "those"})
 # A list is at least this many items, most of them short (content words).
 LIST_MIN_ITEMS = 3
 LIST_ITEM_WORDS = 3
@@ -51,6 +53,11 @@ class Unit:
     @property
     def content_words(self) -> int:
         return sum(not t.is_stop for t in self.tokens)
+
+    @property
+    def refers_back(self) -> bool:
+        """True when the clause has a pronoun ("it drops the reference model") standing for the subject."""
+        return any(t.stem in _PRONOUNS for t in self.tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,10 +175,14 @@ def _find(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, .
     return None
 
 
-def match_in_unit(pattern: ClaimPattern, unit: Unit) -> ClaimMatch | None:
-    """Whether ``unit`` makes the claim (or states its opposite); None when the terms are not bound there."""
+def match_in_unit(pattern: ClaimPattern, unit: Unit, subject: frozenset[str] = frozenset()) -> ClaimMatch | None:
+    """Whether ``unit`` makes the claim (or states its opposite); None when the terms are not bound there.
+
+    ``subject``: the question's words. In a clause with a pronoun ("it drops the reference model"),
+    one group may be met by them - the pronoun stands for what the question asks about."""
     matched: list[Token] = []
     negative = False
+    implicit = unit.refers_back and bool(subject)
     for group in pattern.groups:
         hit: tuple[Token, ...] | None = None
         chosen: Alternative | None = None
@@ -184,6 +195,9 @@ def match_in_unit(pattern: ClaimPattern, unit: Unit) -> ClaimMatch | None:
         if group.excluded:
             if hit is not None:
                 return None
+            continue
+        if (hit is None or chosen is None) and implicit and any(a.stems and set(a.stems) <= subject for a in group.alternatives):
+            implicit = False  # one group at most
             continue
         if hit is None or chosen is None:
             return None
@@ -199,7 +213,9 @@ def _negated(unit: Unit) -> bool:
     return any(t.negated for t in unit.tokens if not t.is_stop)
 
 
-def find_claim(patterns: tuple[str, ...], units: list[Unit], *, lists_count: bool = False) -> tuple[ClaimMatch | None, ClaimMatch | None]:
+def find_claim(
+    patterns: tuple[str, ...], units: list[Unit], *, lists_count: bool = False, subject: frozenset[str] = frozenset(),
+) -> tuple[ClaimMatch | None, ClaimMatch | None]:
     """(first unit making the claim, first unit contradicting it) over the answer's units.
 
     Items of a list of terms make no claim (``lists_count`` keeps them, for misconceptions stated
@@ -213,7 +229,7 @@ def find_claim(patterns: tuple[str, ...], units: list[Unit], *, lists_count: boo
             pattern = compile_claim(source)
             if len(pattern.required) < 1:
                 continue
-            found = match_in_unit(pattern, unit)
+            found = match_in_unit(pattern, unit, subject)
             if found is None:
                 continue
             if found.contradicted:

@@ -96,13 +96,14 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         units.extend(units_of(sentences, index))
         sentences_of.extend(sentences)
 
+    subject = _subject(question.prompt)
     for misconception in question.misconceptions:
         stated, _ = find_claim(misconception.patterns, units, lists_count=True)
         if stated is not None:
             result.misconceptions.append(StatedMisconception(misconception, stated))
     wrong_points = {m.misconception.contradicts: m.misconception for m in result.misconceptions}
     for kp in question.key_points:
-        made, contradicted = find_claim(kp.phrasings or (kp.text,), units)
+        made, contradicted = find_claim(kp.phrasings or (kp.text,), units, subject=subject)
         result.points.append(PointResult(kp, made, contradicted, wrong_points.get(kp.id)))
 
     total = sum(p.key_point.weight ** 2 for p in result.points) or 1
@@ -132,6 +133,11 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         overall = min(overall, OFF_QUESTION_CAP)
     result.overall = round(overall, 1)
     return result
+
+
+@lru_cache(maxsize=4096)
+def _subject(prompt: str) -> frozenset[str]:
+    return frozenset(content_stems(prompt))
 
 
 def _restates(text: str, prompt: str) -> bool:
