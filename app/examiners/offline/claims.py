@@ -131,7 +131,7 @@ def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:
                 or bool(_NAMING.match(clause.strip()))
             )
             for a, b in items if listed else [(0, len(clause))]:
-                text = clause[a:b].strip()
+                text = clause[a:b].strip().rstrip(",;:").rstrip()
                 if not text:
                     continue
                 offset = sentence.start + start + a + clause[a:b].index(text)
@@ -179,26 +179,34 @@ def match_in_unit(pattern: ClaimPattern, unit: Unit, subject: frozenset[str] = f
     """Whether ``unit`` makes the claim (or states its opposite); None when the terms are not bound there.
 
     ``subject``: the question's words. In a clause with a pronoun ("it drops the reference model"),
-    one group may be met by them - the pronoun stands for what the question asks about."""
+    the pattern's first group - its subject - may be met by them: the pronoun stands for what the
+    question asks about."""
     matched: list[Token] = []
     negative = False
     implicit = unit.refers_back and bool(subject)
+    # An excluded group ("!batch norm") vetoes the clause: the claim is not read where the contrast
+    # the pattern guards against is present.
+    tokens = unit.tokens
     for group in pattern.groups:
+        if group.excluded and any(a.stems and _find(a, tokens) is not None for a in group.alternatives):
+            return None
+    for group in pattern.groups:
+        if group.excluded:
+            continue
         hit: tuple[Token, ...] | None = None
         chosen: Alternative | None = None
+        # Each group needs words of its own: "batch norm" cannot be both the subject and "normalizes".
+        free = tuple(t for t in tokens if all(t is not m for m in matched))
         for alternative in group.alternatives:
-            hit = _find(alternative, unit.tokens)
+            hit = _find(alternative, free)
             if hit is not None and (alternative.stems or alternative.negative):
                 chosen = alternative
                 break
             hit = None
-        if group.excluded:
-            if hit is not None:
-                return None
-            continue
         if (hit is None or chosen is None) and implicit and any(a.stems and set(a.stems) <= subject for a in group.alternatives):
-            implicit = False  # one group at most
+            implicit = False
             continue
+        implicit = False  # only the first group (the claim's subject) can be meant by a pronoun
         if hit is None or chosen is None:
             return None
         matched.extend(hit)

@@ -24,9 +24,11 @@ from app.examiners.offline.assessment import term_run as _term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
 from app.examiners.offline.text import Sentence, content_stems, split_sentences
 
-# Overall = 5 * (1 - (1 - made) ** CURVE), ``made`` the share of squared key-point weight credited:
-# squaring makes the core (weight-3) claims count most. Chosen on the shipped exemplars' kinds.
-CURVE = 2.3
+# Overall = 5 * grade_curve(made), ``made`` the share of squared key-point weight credited: squaring
+# makes the core (weight-3) claims count most. Chosen on the kinds of the shipped exemplars.
+CURVE_CENTRE = 0.3
+CURVE_STEEPNESS = 8.0
+WEIGHT_POWER = 2.0
 # The highest overall with a stated misconception (correctness capped at 2 of 5), and what each
 # further misconception or contradiction costs.
 MISCONCEPTION_CAP = 2.0
@@ -71,6 +73,17 @@ class RubricAssessment:
         return [p for p in self.points if p.contradicted is not None and p.made is None and p.misconception is None]
 
 
+def grade_curve(made: float) -> float:
+    """0-1 from the share of (squared) key-point weight made: an S-curve, so one core claim alone is a
+    partial answer and the core claims together are most of the grade."""
+    low, high = _logistic(-CURVE_STEEPNESS * CURVE_CENTRE), _logistic(CURVE_STEEPNESS * (1 - CURVE_CENTRE))
+    return (_logistic(CURVE_STEEPNESS * (made - CURVE_CENTRE)) - low) / (high - low)
+
+
+def _logistic(z: float) -> float:
+    return 1 / (1 + math.exp(-z))
+
+
 def has_claims(question: Question) -> bool:
     """True when the question's key points are authored claims (graded by this module)."""
     return any(kp.phrasings for kp in question.key_points)
@@ -106,9 +119,9 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         made, contradicted = find_claim(kp.phrasings or (kp.text,), units, subject=subject)
         result.points.append(PointResult(kp, made, contradicted, wrong_points.get(kp.id)))
 
-    total = sum(p.key_point.weight ** 2 for p in result.points) or 1
-    result.made_share = sum(p.key_point.weight ** 2 for p in result.points if p.credited) / total
-    overall = 5 * (1 - (1 - result.made_share) ** CURVE)
+    total = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points) or 1
+    result.made_share = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points if p.credited) / total
+    overall = 5 * grade_curve(result.made_share)
     errors = len(result.misconceptions) + len(result.contradictions)
     if result.misconceptions:
         result.flags.append("misconception")

@@ -116,7 +116,7 @@ FEATURE_NAMES = (
     "bias",
     "sqrt_recall",  # sqrt of the share of the model answer's distinct content words used
     "sqrt_recall_beyond_question",  # the same over the words the question does not already give
-    "log_answer_words",  # log(1 + content words of the answer)
+    "log_answer_words",  # log(1 + content words of the answer in sentences that bear on a key point)
     "precision",  # share of the answer's content words that belong to the model answer or question
     "sqrt_vocabulary",  # sqrt of the IDF-weighted share of the model answer's vocabulary used
     "sqrt_bigrams",  # sqrt of the share of the model answer's word pairs used
@@ -134,7 +134,7 @@ DERIVED_POINT = re.compile(r"point-\d+")
 TERM_LIST_CAP = 0.2
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
-SCORE_MODEL = (-0.742, -0.56, 0.541, 0.719, 0.807, -0.381, 0.58, -0.165, 0.338, 0.099, 0.643, -0.767)*12
+SCORE_MODEL = (-0.023, 0.438, 0.556, -0.005, 0.233, -1.027, 0.792, -0.721, 0.49, 0.353, 0.866, -0.358)*12
 
 
 def score_features(a: Assessment) -> tuple[float, ...]:
@@ -143,7 +143,7 @@ def score_features(a: Assessment) -> tuple[float, ...]:
         1.0,
         math.sqrt(a.recall),
         math.sqrt(a.recall_beyond_question),
-        math.log1p(a.total_words),
+        math.log1p(a.substantive_words),
         a.precision,
         math.sqrt(a.vocabulary),
         math.sqrt(a.bigrams),

@@ -18,8 +18,12 @@ from app.examiners.offline.vocabulary import ABBREVIATIONS, NEGATION_CUES, SCOPE
 
 _STEMMER = snowballstemmer.stemmer("english")
 
-# A word: letters/digits with inner apostrophes, dots, hyphens or slashes kept ("isn't", "2.5", "l2").
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
+# A word: letters/digits with inner apostrophes kept ("isn't"); an identifier with underscores is one
+# word ("no_grad", "d_k", "set_to_none": not the negation "no" followed by "grad").
+_WORD = re.compile(r"[^\W_]+(?:['’_][^\W_]+)*", re.UNICODE)
+# A line break inside a sentence (text wrapped by an editor): no sentence end before it and a
+# lower-case word after it. It is read as a space, so the sentence stays whole.
+_SOFT_WRAP = re.compile(r"(?<![.!?:;\n])[ \t]*\n[ \t]*(?=[a-z(])")
 # Sentence ends: a bullet or list marker at the start of a line, . ! ? ; before a space, a newline.
 _SENTENCE_END = re.compile(
     r"(?:^|\n)\s*(?:[-*•●○▪→]+|\(?\d{1,2}[.)]|\(?[ivx]{1,4}\))\s*|(?<!\be\.g\.)(?<!\bi\.e\.)(?<=[.!?;])\s+(?=\S)|\n+", re.UNICODE
@@ -109,13 +113,16 @@ def split_sentences(text: str) -> tuple[Sentence, ...]:
     """Sentences (and bullet items) of ``text`` with their exact source characters and offsets."""
     sentences: list[Sentence] = []
     position = 0
-    bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(text)] + [(len(text), len(text))]
+    # Same length, so every offset still points into the original text (which quotes are cut from).
+    unwrapped = _SOFT_WRAP.sub(lambda m: " " * len(m.group()), text)
+    bounds = [(m.start(), m.end()) for m in _SENTENCE_END.finditer(unwrapped)] + [(len(text), len(text))]
     for cut_start, cut_end in bounds:
-        chunk = text[position:cut_start]
+        chunk = unwrapped[position:cut_start]
         stripped = chunk.strip()
         if stripped:
             start = position + chunk.index(stripped)
-            sentences.append(Sentence(stripped, start, start + len(stripped), tokenize(stripped, start)))
+            original = text[start : start + len(stripped)]
+            sentences.append(Sentence(original, start, start + len(stripped), tokenize(original, start)))
         position = cut_end
     return tuple(sentences)
 

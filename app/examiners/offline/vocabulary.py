@@ -97,6 +97,8 @@ ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 
 _SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
     ("reduce", "decrease", "lower", "lessen", "shrink", "diminish", "minimize"),
+    # "batch norm" and "batch normalization" name one thing (snowball stems them apart).
+    ("normalization", "norm", "normalize", "normalise", "normalized"),
     ("increase", "raise", "grow", "rise", "enlarge", "boost"),
     ("big", "large", "huge", "bigger", "larger"),
     ("small", "little", "tiny", "smaller"),
