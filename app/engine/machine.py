@@ -30,7 +30,7 @@ from app.errors import InvalidTransition
 RAISE_LEVEL_AT = 4.0
 LOWER_LEVEL_AT = 2.0
 # A follow-up is asked only when the thread is thin: the examiner proposed one and the grade is below this.
-FOLLOW_UP_BELOW = 4.0
+FOLLOW_UP_BELOW = 4.5
 
 
 class Status(StrEnum):

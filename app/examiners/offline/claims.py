@@ -23,14 +23,22 @@ _CLAUSE_BREAK = re.compile(
     r"\s*[;:]\s+|\s+[-–—]\s+|,?\s+(?=(?:but|whereas|while|although|though|however|unlike|instead|rather than)\b)",
     re.IGNORECASE,
 )
-# Separators of list items: commas, "and"/"or", plus signs, slashes between spaces, ampersands.
-_ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|\+|/|plus)\s+|\s*\+\s*", re.IGNORECASE)
+# Separators of list items: commas, "and"/"or", ampersands, slashes between spaces, and plus signs or
+# bars between words ("+" and "|" inside a formula such as "(H + 2P - K) / S + 1" or "P(y|x)" are maths).
+_WORD_JOIN = (
+    r"\s+\|\s+|(?<=[^\W\d_]{2})[+|](?=[^\W\d_]{2})|(?<=[^\W\d_])\s+\+\s+(?=[^\W\d_])"
+    r"|(?<=[^\W\d_]{2})\s+\+\s+(?=\S)"
+)
+_ITEM_BREAK = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&|/|plus)\s+|" + _WORD_JOIN, re.IGNORECASE)
 # A clause that names things rather than saying something about them.
 _NAMING = re.compile(
-    r"^(?:so\s+|and\s+|also\s+|basically\s+|well\s+)*(?:(?:you|i|we|one|they)(?:'d|'ll| would| should| could| can| might| will)?\s+"
+    r"^(?:so\s+|and\s+|also\s+|basically\s+|well\s+|then\s+)*(?:(?:you|i|we|one|they)(?:'d|'ll| would| should| could| can| might| will)?\s+"
     r"(?:also\s+|probably\s+|definitely\s+)?(?:look at|use|consider|mention|think about|talk about|check|need|want|"
     r"bring up|include|add|try|keep in mind|remember)\b|things like|stuff like|(?:the\s+)?key (?:terms|concepts|ideas|words|"
-    r"points|things)|it'?s all about|it comes down to|relevant (?:here|are)|important (?:here|are)|there'?s|there (?:is|are))",
+    r"points|things)|it'?s all about|it comes down to|relevant (?:here|are)|important (?:here|are)|there'?s|there (?:is|are))"
+    # ... or says of its terms only that they matter: "X, Y and Z are the key dimensions".
+    r"|.*\b(?:(?:are|is) (?:the |all )?(?:key|main|important|relevant|essential)\b|revolves? around|come into (?:it|play)"
+    r"|comes into (?:it|play)|(?:are|is) relevant|matters? (?:too|as well|here))",
     re.IGNORECASE,
 )
 # Pronouns that can stand for the question's subject ("it", "they", "this").
@@ -98,9 +106,12 @@ class ClaimMatch:
 def _alternative(text: str) -> Alternative:
     """An alternative's words: its content words, or, for one made only of function words ("against",
     "before", "per"), those words themselves."""
-    tokens = [t for t in tokenize(text) if not _is_cue(t)]
-    negative = len(tokens) < len(tokenize(text))
+    everything = tokenize(text)
+    tokens = [t for t in everything if not _is_cue(t)]
     content = tuple(t.stem for t in tokens if not t.is_stop)
+    # Negative when a negation governs its words ("not depend"), or when it is a bare negation ("not");
+    # "fine without" is a positive term that happens to end in a cue.
+    negative = any(t.negated for t in tokens) if content else len(tokens) < len(everything)
     return Alternative(content or tuple(t.stem for t in tokens), negative)
 
 
@@ -124,8 +135,8 @@ def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:
             clause = sentence.text[start:end]
             items = _spans(clause, _ITEM_BREAK)
             short = sum(_content_words(clause[a:b]) <= LIST_ITEM_WORDS for a, b in items)
-            # "A, B, C" or "A + B + C" is a list; "A and B and C" is usually a sentence.
-            marks = len(re.findall(r",|\+|\s/\s|&", clause))
+            # "A, B and C" or "A + B + C" is a list; "A and B and C" is usually a sentence.
+            marks = len(re.findall(r",|\s/\s|&|" + _WORD_JOIN, clause))
             listed = len(items) >= 2 and (
                 (len(items) >= LIST_MIN_ITEMS and marks >= 2 and short * 2 > len(items))
                 or bool(_NAMING.match(clause.strip()))

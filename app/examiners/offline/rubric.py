@@ -24,11 +24,13 @@ from app.examiners.offline.assessment import term_run as _term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
 from app.examiners.offline.text import Sentence, content_stems, split_sentences
 
-# Overall = 5 * grade_curve(made), ``made`` the share of squared key-point weight credited: squaring
-# makes the core (weight-3) claims count most. Chosen on the kinds of the shipped exemplars.
+# Overall = 5 * grade_curve(made). ``made`` blends the share of squared key-point weight credited
+# (squaring makes the core, weight-3, claims count most) with the share of key points made (so one
+# core claim alone stays a partial answer). Chosen on the kinds of the shipped exemplars.
 CURVE_CENTRE = 0.3
 CURVE_STEEPNESS = 8.0
 WEIGHT_POWER = 2.0
+WEIGHTED_SHARE = 0.6
 # The highest overall with a stated misconception (correctness capped at 2 of 5), and what each
 # further misconception or contradiction costs.
 MISCONCEPTION_CAP = 2.0
@@ -120,7 +122,9 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         result.points.append(PointResult(kp, made, contradicted, wrong_points.get(kp.id)))
 
     total = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points) or 1
-    result.made_share = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points if p.credited) / total
+    weighted = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points if p.credited) / total
+    breadth = sum(p.credited for p in result.points) / max(1, len(result.points))
+    result.made_share = WEIGHTED_SHARE * weighted + (1 - WEIGHTED_SHARE) * breadth
     overall = 5 * grade_curve(result.made_share)
     errors = len(result.misconceptions) + len(result.contradictions)
     if result.misconceptions:
