@@ -20,7 +20,9 @@ from app.examiners.offline.text import Sentence, Token, tokenize
 
 # Clause breaks inside a sentence: semicolons, colons, dashes, and contrastive links.
 _CLAUSE_BREAK = re.compile(
-    r"\s*[;:]\s+|\s+[-–—]\s+|,?\s+(?=(?:but|whereas|while|although|though|however|unlike|instead|rather than)\b)",
+    # (a spaced hyphen between words is a dash; in "p - y" or "1 - beta" it is a minus sign)
+    r"\s*[;:]\s+|\s+[–—]\s+|(?<=[^\W\d_]{2})\s+-\s+(?=[^\W\d_]{2})"
+    r"|,?\s+(?=(?:but|whereas|while|although|though|however|unlike|instead|rather than)\b)",
     re.IGNORECASE,
 )
 # Separators of list items: commas, "and"/"or", ampersands, slashes between spaces, and plus signs or
@@ -166,7 +168,7 @@ def _content_words(text: str) -> int:
     return sum(not t.is_stop for t in tokenize(text))
 
 
-def _find(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
+def find_alternative(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
     """The tokens of ``alternative`` in order, at most three other words apart; None if absent."""
     stems = alternative.stems
     if not stems:
@@ -199,7 +201,7 @@ def match_in_unit(pattern: ClaimPattern, unit: Unit, subject: frozenset[str] = f
     # the pattern guards against is present.
     tokens = unit.tokens
     for group in pattern.groups:
-        if group.excluded and any(a.stems and _find(a, tokens) is not None for a in group.alternatives):
+        if group.excluded and any(a.stems and find_alternative(a, tokens) is not None for a in group.alternatives):
             return None
     for group in pattern.groups:
         if group.excluded:
@@ -209,7 +211,7 @@ def match_in_unit(pattern: ClaimPattern, unit: Unit, subject: frozenset[str] = f
         # Each group needs words of its own: "batch norm" cannot be both the subject and "normalizes".
         free = tuple(t for t in tokens if all(t is not m for m in matched))
         for alternative in group.alternatives:
-            hit = _find(alternative, free)
+            hit = find_alternative(alternative, free)
             if hit is not None and (alternative.stems or alternative.negative):
                 chosen = alternative
                 break

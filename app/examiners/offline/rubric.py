@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.bank.schema import KeyPoint, Misconception, Question
-from app.examiners.offline.claims import ClaimMatch, Unit, find_claim, units_of
+from app.examiners.offline.claims import ClaimMatch, Unit, find_alternative, compile_claim, find_claim, units_of
 from app.examiners.offline.assessment import term_run as _term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
 from app.examiners.offline.text import Sentence, content_stems, split_sentences
@@ -41,6 +41,7 @@ CONTRADICTION_CAP = 2.5
 OFF_QUESTION_RATIO = 1.6
 OFF_QUESTION_CAP = 0.5
 RESTATE_CAP = 1.0
+NAMING_CAP = 0.8
 TERM_RUN_CAP = 1.0
 
 
@@ -127,6 +128,11 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     result.made_share = WEIGHTED_SHARE * weighted + (1 - WEIGHTED_SHARE) * breadth
     overall = 5 * grade_curve(result.made_share)
     errors = len(result.misconceptions) + len(result.contradictions)
+    if not errors:
+        # Naming the right concepts without a claim about them is worth a little, never more than 1:
+        # more than an answer to another question, less than one correct claim.
+        named = sum(_names_terms(kp, units) for kp in question.key_points) / max(1, len(question.key_points))
+        overall = max(overall, NAMING_CAP * named)
     if result.misconceptions:
         result.flags.append("misconception")
         overall = min(overall, MISCONCEPTION_CAP)
@@ -147,9 +153,21 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         overall = min(overall, RESTATE_CAP)
     if units and off_question(question, topic_questions, all_text):
         result.flags.append("off_question")
-        overall = min(overall, OFF_QUESTION_CAP)
+        # the terms it names are the other question's, so they earn nothing here
+        overall = min(5 * grade_curve(result.made_share), OFF_QUESTION_CAP)
     result.overall = round(overall, 1)
     return result
+
+
+def _names_terms(kp: KeyPoint, units: list[Unit]) -> bool:
+    """True when the answer names a key point's terms somewhere (half of some phrasing's groups),
+    bound in a claim or not."""
+    for source in kp.phrasings:
+        required = compile_claim(source).required
+        found = sum(any(find_alternative(a, u.tokens) is not None for a in g.alternatives if a.stems for u in units) for g in required)
+        if required and found * 2 >= len(required) and found >= 1:
+            return True
+    return False
 
 
 @lru_cache(maxsize=4096)

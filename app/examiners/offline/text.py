@@ -99,7 +99,8 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
             scope = 0
         if _is_negation(raw):
             tokens.append(Token("not", start, end, True, False))
-            scope = 3
+            # "without" governs its object only ("without bias correction the first steps are too large").
+            scope = 1 if raw == "without" else 3
             continue
         for word in _expand(raw):
             is_stop = word in STOP_WORDS or len(word) < 2 and not word.isdigit()
