@@ -116,7 +116,6 @@ class Question(_Strict):
     model_answer: str = Field(min_length=1)
     difficulty: int = Field(default=2, ge=1, le=3)
     key_points: tuple[KeyPoint, ...] = ()
-    common_mistakes: tuple[str, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     exemplars: tuple[Exemplar, ...] = ()
 

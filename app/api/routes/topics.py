@@ -55,6 +55,8 @@ def describe_examiner(settings: SettingsDep, name: str) -> ExaminerOut:
         )
     return ExaminerOut(
         kind="offline", name=name, model=None, host=None,
-        description="Answers are graded offline against each question's key points (stemming, synonyms, "
-        "negation). It is fast and consistent but reads words, not reasoning: configure an LLM for nuance.",
+        description="The offline examiner: a rubric check without a language model. It credits a key point "
+        "where a sentence of yours states it, flags the listed misconceptions and quotes your words as "
+        "evidence; it cannot follow reasoning the rubric did not foresee. An LLM endpoint adds that judgement "
+        "and written feedback in its own words.",
     )

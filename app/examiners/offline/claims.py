@@ -59,6 +59,7 @@ class Unit:
     answer_index: int
     tokens: tuple[Token, ...]  # every word but negation cues, in order
     listed: bool = False  # an item of a list of terms
+    stems: frozenset[str] = frozenset()  # of ``tokens``, for a quick "could this clause match" check
 
     @property
     def content_words(self) -> int:
@@ -149,7 +150,7 @@ def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:
                     continue
                 offset = sentence.start + start + a + clause[a:b].index(text)
                 tokens = tuple(t for t in sentence.tokens if not _is_cue(t) and offset <= t.start < offset + len(text))
-                units.append(Unit(text, offset, answer_index, tokens, listed))
+                units.append(Unit(text, offset, answer_index, tokens, listed, frozenset(t.stem for t in tokens)))
     return units
 
 
@@ -194,9 +195,12 @@ def match_in_unit(pattern: ClaimPattern, unit: Unit, subject: frozenset[str] = f
     ``subject``: the question's words. In a clause with a pronoun ("it drops the reference model"),
     the pattern's first group - its subject - may be met by them: the pronoun stands for what the
     question asks about."""
+    implicit = unit.refers_back and bool(subject)
+    for n, group in enumerate(pattern.required):  # cheap rejection: a group none of whose words occur
+        if not any(not a.stems or a.stems[0] in unit.stems for a in group.alternatives) and not (implicit and n == 0):
+            return None
     matched: list[Token] = []
     negative = False
-    implicit = unit.refers_back and bool(subject)
     # An excluded group ("!batch norm") vetoes the clause: the claim is not read where the contrast
     # the pattern guards against is present.
     tokens = unit.tokens

@@ -147,11 +147,11 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         result.flags.append("term_list")
         if _term_run(sentences_of):
             overall = min(overall, TERM_RUN_CAP)
-    all_text = " ".join(u.text for u in units)
-    if units and _restates(all_text, question.prompt + " " + " ".join(echoes)):
+    said = [t.stem for u in units for t in u.tokens if not t.is_stop]
+    if units and _restates(said, question.prompt + " " + " ".join(echoes)):
         result.flags.append("restates_question")
         overall = min(overall, RESTATE_CAP)
-    if units and off_question(question, topic_questions, all_text):
+    if units and off_question(question, topic_questions, said):
         result.flags.append("off_question")
         # the terms it names are the other question's, so they earn nothing here
         overall = min(5 * grade_curve(result.made_share), OFF_QUESTION_CAP)
@@ -175,9 +175,8 @@ def _subject(prompt: str) -> frozenset[str]:
     return frozenset(content_stems(prompt))
 
 
-def _restates(text: str, prompt: str) -> bool:
-    words = content_stems(text)
-    asked = set(content_stems(prompt))
+def _restates(words: list[str], prompt: str) -> bool:
+    asked = _subject(prompt)
     new = {w for w in words if w not in asked}
     return bool(words) and sum(w in asked for w in words) / len(words) >= 0.7 and len(new) <= 4
 
@@ -204,12 +203,13 @@ def _unit(vector: dict[str, float]) -> dict[str, float]:
     return {k: v / norm for k, v in vector.items()}
 
 
-def off_question(question: Question, topic_questions: tuple[Question, ...], text: str) -> bool:
-    """True when ``text`` fits another question of the topic much better than ``question``."""
+def off_question(question: Question, topic_questions: tuple[Question, ...], said: list[str]) -> bool:
+    """True when an answer (its content stems, ``said``) fits another question of the topic much better
+    than ``question``."""
     if len(topic_questions) < 2 or question not in topic_questions:
         return False
     idf, vectors = _topic_vectors(topic_questions)
-    counts = Counter(s for s in content_stems(text) if s in idf)
+    counts = Counter(s for s in said if s in idf)
     if not counts:
         return False
     answer = _unit({s: (1 + math.log(c)) * idf[s] for s, c in counts.items()})
