@@ -123,7 +123,7 @@ def main() -> None:
     if args.write:
         path = ROOT / "app" / "examiners" / "offline" / "scoring.py"
         text = path.read_text()
-        text = re.sub(r"SCORE_MODEL = \([^)]*\)", f"SCORE_MODEL = {final}", text)
+        text = re.sub(r"^SCORE_MODEL = .*$", f"SCORE_MODEL = {final}", text, flags=re.MULTILINE)
         path.write_text(text)
         print(f"written to {path}")
 

@@ -134,7 +134,7 @@ DERIVED_POINT = re.compile(r"point-\d+")
 TERM_LIST_CAP = 0.2
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
-SCORE_MODEL = (-0.023, 0.438, 0.556, -0.005, 0.233, -1.027, 0.792, -0.721, 0.49, 0.353, 0.866, -0.358)*12
+SCORE_MODEL = (-0.025, 0.439, 0.551, -0.007, 0.228, -1.017, 0.794, -0.71, 0.479, 0.352, 0.868, -0.359)
 
 
 def score_features(a: Assessment) -> tuple[float, ...]:
