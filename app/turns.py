@@ -27,7 +27,9 @@ def visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:
     if grade is None or not follow_up_pending:
         return grade
     hidden = [m.model_copy(update={"text": "(shown after the follow-up)"}) for m in grade.missed]
-    return grade.model_copy(update={"missed": hidden})
+    # Likewise the correction of a misconception: the follow-up asks the candidate to reconsider it.
+    wrong = [m.model_copy(update={"correction": "(shown after the follow-up)"}) for m in grade.misconceptions]
+    return grade.model_copy(update={"missed": hidden, "misconceptions": wrong})
 
 
 def token_matches(row: InterviewRow, token: str | None) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 
 import httpx
@@ -177,6 +179,32 @@ async def test_missed_points_are_not_named_while_a_follow_up_probes_them(client:
     assert not missed_texts & {m["text"] for m in reply["grade"]["missed"]}
     probed = reply["grade"]["follow_up_point"]
     assert probed and probed.replace("-", " ") not in reply["message"] + reply["grade"]["feedback"]
+
+
+async def test_a_stated_misconception_is_probed_and_its_correction_held_back_until_answered(client: httpx.AsyncClient) -> None:
+    created = await start(client, topics=["optimisation"], questions_per_topic=1, difficulty="easy", max_follow_ups=1)
+    iid, headers = created["id"], auth(created["token"])
+    wrong = "Gradient descent moves each weight along the gradient, in the same direction, to train faster."
+    reply = (await client.post(f"/api/interviews/{iid}/answers", json={"text": wrong}, headers=headers)).json()
+    assert reply["state"] == "awaiting_follow_up"
+    assert reply["current"]["text"].startswith("You said \u201cGradient descent moves each weight along the gradient")
+    stated = reply["grade"]["misconceptions"]
+    assert [m["misconception_id"] for m in stated] == ["along-the-gradient"] and stated[0]["quote"] in wrong
+    correction = BANK.question("optimisation", "gradient-descent").misconceptions[0].correction.strip()
+    assert correction not in r_text(reply), "the correction would hand over the follow-up's answer"
+    assert reply["grade"]["scores"]["correctness"] <= 2
+    r = await client.post(f"/api/interviews/{iid}/answers", headers=headers,
+                          json={"text": "Sorry - it steps against the gradient, the direction in which the loss falls."})
+    final = r.json()["grade"]
+    assert correction in " ".join(m["correction"] for m in final["misconceptions"])  # shown once answered
+    assert final["misconceptions"][0]["corrected"] and "put it right" in final["feedback"]
+    assert reply["grade"]["overall"] < final["overall"] <= 3.5  # putting it right earns back some, not all
+    transcript = (await client.get(f"/api/interviews/{iid}/transcript.json", headers=headers)).json()
+    assert correction in json.dumps(transcript)
+
+
+def r_text(reply: dict) -> str:
+    return json.dumps(reply)
 
 
 async def test_lookup_carries_the_overall_score_of_a_finished_interview(client: httpx.AsyncClient) -> None:

@@ -36,6 +36,7 @@ class StatedMisconception(BaseModel):
     quote: str = Field(description="Exact words from the candidate's answer that state it")
     correction: str = Field(description="What is true instead")
     key_point_id: str | None = Field(default=None, description="The key point it contradicts")
+    corrected: bool = Field(default=False, description="Put right in a later answer of the same question")
 
 
 class Grade(BaseModel):

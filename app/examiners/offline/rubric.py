@@ -34,6 +34,8 @@ WEIGHTED_SHARE = 0.6
 # The highest overall with a stated misconception (correctness capped at 2 of 5), and what each
 # further misconception or contradiction costs.
 MISCONCEPTION_CAP = 2.0
+# ... and with a misconception the candidate put right when a follow-up probed it.
+CORRECTED_CAP = 3.5
 EXTRA_ERROR_COST = 0.5
 CONTRADICTION_CAP = 2.5
 # An answer whose words fit another question of the topic this much better than this one answers
@@ -67,6 +69,7 @@ class StatedMisconception:
 class RubricAssessment:
     points: list[PointResult] = field(default_factory=list)
     misconceptions: list[StatedMisconception] = field(default_factory=list)
+    corrected: list[StatedMisconception] = field(default_factory=list)  # stated, then put right later
     flags: list[str] = field(default_factory=list)
     made_share: float = 0.0
     overall: float = 0.0
@@ -117,10 +120,16 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         stated, _ = find_claim(misconception.patterns, units, lists_count=True)
         if stated is not None:
             result.misconceptions.append(StatedMisconception(misconception, stated))
-    wrong_points = {m.misconception.contradicts: m.misconception for m in result.misconceptions}
+    stated_against = {m.misconception.contradicts: m for m in result.misconceptions}
     for kp in question.key_points:
         made, contradicted = find_claim(kp.phrasings or (kp.text,), units, subject=subject)
-        result.points.append(PointResult(kp, made, contradicted, wrong_points.get(kp.id)))
+        against = stated_against.get(kp.id)
+        if against is not None and made is not None and made.unit.answer_index > against.match.unit.answer_index:
+            # Put right in a later answer of the thread (usually the follow-up that probed it).
+            result.corrected.append(against)
+            against = None
+        result.points.append(PointResult(kp, made, contradicted, against.misconception if against else None))
+    result.misconceptions = [m for m in result.misconceptions if m not in result.corrected]
 
     total = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points) or 1
     weighted = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points if p.credited) / total
@@ -136,6 +145,9 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     if result.misconceptions:
         result.flags.append("misconception")
         overall = min(overall, MISCONCEPTION_CAP)
+    if result.corrected:
+        result.flags.append("misconception_corrected")
+        overall = min(overall, CORRECTED_CAP)
     if result.contradictions:
         result.flags.append("contradicts_key_point")
         overall = min(overall, CONTRADICTION_CAP)

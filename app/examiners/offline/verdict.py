@@ -70,6 +70,9 @@ def write_feedback(a: RubricAssessment, probed: str | None, probing_misconceptio
             parts.append(f"{said}, which is not right - the follow-up asks about it.")
         else:
             parts.append(f"{said}, which is not right: {stated.misconception.correction.strip()}")
+    for stated in a.corrected[:2]:
+        parts.append(f"You said \u201c{_short(stated.match.quote)}\u201d at first, then put it right: "
+                     f"{stated.misconception.correction.strip()}")
     for point in a.contradictions[:2]:
         parts.append(f"You said \u201c{_short(point.contradicted.quote)}\u201d, the opposite of a key fact; check that claim."
                      if point.contradicted else "")
@@ -111,8 +114,9 @@ def claims_grade(request: GradingRequest, a: RubricAssessment, examiner: str) ->
                 for p in sorted(a.points, key=lambda p: -p.key_point.weight) if not p.credited],
         misconceptions=[
             StatedMisconception(misconception_id=s.misconception.id, claim=s.misconception.claim, quote=s.match.quote,
-                                correction=s.misconception.correction.strip(), key_point_id=s.misconception.contradicts)
-            for s in a.misconceptions
+                                correction=s.misconception.correction.strip(), key_point_id=s.misconception.contradicts,
+                                corrected=s in a.corrected)
+            for s in [*a.misconceptions, *a.corrected]
         ],
         feedback=write_feedback(a, point_id, probing_misconception),
         follow_up=question,
