@@ -92,3 +92,57 @@ def test_format_report_names_every_split_and_question() -> None:
     text = format_report(run_eval(SAMPLE))
     for label in ("overall", "training", "unseen_questions", "11.1", "Spearman", "QWK"):
         assert label in text
+
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_bank_rows_are_graded_with_the_authored_rubric(tmp_path: Path) -> None:
+    from app.bank.loader import load_bank
+
+    bank = load_bank(DATA / "rubrics")
+    question = bank.question("optimisation", "gradient-descent")
+    rows = [{"id": f"row-{e.kind}", "topic": "optimisation", "question_id": "gradient-descent", "kind": e.kind,
+             "answer": e.answer, "score": e.grade, "max_score": 5} for e in question.exemplars]
+    path = tmp_path / "bank.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = run_eval(path, bank)
+    predicted = {r["id"]: r["predicted"] for r in report.to_json()["rows"]}
+    assert set(predicted) == {r["id"] for r in rows}
+    assert all(0 <= p <= 5 for p in predicted.values())  # on the row's own scale (max_score 5)
+    assert predicted["row-excellent"] > predicted["row-partial"] > predicted["row-wrong"]
+    assert set(report.by_kind) == {e.kind for e in question.exemplars}
+    assert report.ordered_pairs is not None and report.ordered_pairs >= 0.8
+    assert "by kind" in format_report(report)
+
+
+def test_an_unknown_bank_question_is_a_clear_error(tmp_path: Path) -> None:
+    from app.bank.loader import load_bank
+
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps({"topic": "optimisation", "question_id": "nope", "answer": "x", "score": 1}) + "\n")
+    with pytest.raises(ValueError, match=r"bad.jsonl:1: no shipped question optimisation/nope"):
+        run_eval(path, load_bank(DATA / "rubrics"))
+
+
+def test_a_reference_row_needs_no_question_text(tmp_path: Path) -> None:
+    rows = [json.loads(line) for line in (DATA / "stita-sample.jsonl").read_text().splitlines()]
+    for row in rows:
+        row.pop("question")
+    path = tmp_path / "stita.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    report = run_eval(path)
+    assert report.overall.n == len(rows) == 12
+    # each question's weaker answer (by its human grade) is predicted lower than its stronger one
+    by_question: dict[str, list] = {}
+    for r in report.rows:
+        by_question.setdefault(r.question_key, []).append(r)
+    agree = sum((a.human - b.human) * (a.predicted - b.predicted) > 0 for a, b in by_question.values())
+    assert agree >= 4, f"{agree} of {len(by_question)} questions ordered"
+
+
+@pytest.mark.parametrize("name", ["semeval2013-beetle", "semeval2013-scientsbank"])
+def test_other_domains_are_graded_better_than_chance(name: str) -> None:
+    report = run_eval(DATA / f"{name}-sample.jsonl")
+    assert report.overall.n == 30
+    assert report.overall.spearman is not None and report.overall.spearman > 0.2
