@@ -442,3 +442,23 @@ def test_a_conflict_resyncs_and_keeps_one_answer(page: Any) -> None:
     transcript = api_get(page, interview_id, "/transcript.json")["body"]
     answers = [ex["answer"] for q in transcript["questions"] for ex in q["exchanges"] if ex["answer"]]
     assert answers == ["An answer that reaches the server once."]
+
+
+def test_a_stated_misconception_is_quoted_and_probed_then_corrected_on_the_page(page: Any) -> None:
+    page.goto("/")
+    page.select_option("#difficulty", "easy")  # the fixture's easy optimisation question: gradient descent
+    page.check('input[name="topics"][value="optimisation"]')
+    page.fill("#questions_per_topic", "1")
+    page.click("#start-button")
+    page.wait_for_selector("#answer-form:not([hidden])")
+    assert "gradient descent" in current_prompt(page).lower()
+    wrong = "Gradient descent moves each <b>weight</b> along the gradient, in the same direction."
+    send_answer(page, wrong)
+    panel = page.locator("#thread .feedback").last
+    assert "what was not right" in panel.inner_text().lower()
+    quote = panel.locator(".misconceptions .point-quote").first.inner_text()
+    assert "along the gradient" in quote and "<b>weight</b>" in quote  # the candidate's words, shown as text
+    assert "shown after the follow-up" in panel.inner_text()  # the correction waits for the follow-up
+    assert current_prompt(page).startswith("You said")
+    send_answer(page, "It steps against the gradient, the direction in which the loss falls.")
+    assert "put this right" in page.locator("#thread .feedback").last.inner_text()

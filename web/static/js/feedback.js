@@ -31,6 +31,18 @@ export function feedbackPanel(grade, { titles = {}, loadModelAnswer = null, head
       h("li", {}, h("span", { class: "point-icon", "aria-hidden": "true" }, "○"), h("span", { class: "point-text" }, p.text))))
     : h("p", { class: "muted" }, "Nothing important missed.");
 
+  // Misconceptions the answer stated, in the candidate's words, with the correction (held back while
+  // a follow-up asks about it).
+  const wrong = (grade.misconceptions || []).length
+    ? h("div", { class: "misconceptions" }, h("h4", {}, "What was not right"),
+      h("ul", { class: "points points-wrong" }, grade.misconceptions.map((m) =>
+        h("li", {},
+          h("span", { class: "point-icon", "aria-hidden": "true" }, m.corrected ? "↻" : "✗"),
+          h("div", {},
+            h("blockquote", { class: "point-quote" }, h("span", { class: "sr-only" }, "You said: "), m.quote),
+            h("span", { class: "point-text" }, m.corrected ? `You put this right later. ${m.correction}` : m.correction))))))
+    : null;
+
   const fallback = (grade.flags || []).find((f) => f.startsWith("fallback:"));
   const modelId = `model-answer-${n}`;
   const modelBox = h("div", { class: "model-answer", id: modelId, hidden: true });
@@ -68,6 +80,7 @@ export function feedbackPanel(grade, { titles = {}, loadModelAnswer = null, head
       h("span", { class: `score-chip band-${band(overall)}` }, h("strong", {}, score(overall)), " / 5")),
     grade.feedback ? h("p", { class: "feedback-text" }, grade.feedback) : null,
     scores,
+    wrong,
     h("div", { class: "feedback-cols" },
       h("div", {}, h("h4", {}, "Key points covered"), covered),
       h("div", {}, h("h4", {}, "Key points missed"), missed)),
