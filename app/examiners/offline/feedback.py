@@ -89,12 +89,18 @@ def write_feedback(a: Assessment, answered_stems: frozenset[str], probed_point: 
             f"Missing {len(missed)} of {len(a.matches)} key points; the biggest gap is around "
             f"\u201c{_area(missed[0], answered_stems)}\u201d."
         )
-    if "term_list" in a.flags:
-        parts.append("The answer lists terms without explaining them - say how they connect and why.")
-    if "restates_question" in a.flags:
-        parts.append("Most of the answer repeats the question - explain instead of restating.")
-    if "contradicts_key_point" in a.flags:
-        parts.append("Part of the answer states the opposite of a key fact; check that claim.")
-    if "instructions_ignored" in a.flags:
-        parts.append("Text addressed to the grader was ignored.")
-    return " ".join(parts)
+    return " ".join([*parts, *flag_notes(a.flags)])
+
+
+# What a grade's flags mean to the candidate, in the order they are said (both grading paths).
+FLAG_NOTES = {
+    "term_list": "Naming the right terms is not explaining them: say what each does and why it matters.",
+    "off_question": "Most of the answer is about a different question; answer the one asked.",
+    "restates_question": "Most of the answer repeats the question - explain instead of restating.",
+    "contradicts_key_point": "Part of the answer states the opposite of a key fact; check that claim.",
+    "instructions_ignored": "Text addressed to the grader was ignored.",
+}
+
+
+def flag_notes(flags: list[str], *, skip: frozenset[str] = frozenset()) -> list[str]:
+    return [note for flag, note in FLAG_NOTES.items() if flag in flags and flag not in skip]

@@ -9,6 +9,7 @@ to a stated misconception first ("You said ... - <probe>"), then to the heaviest
 from __future__ import annotations
 
 from app.examiners.base import CoveredPoint, Grade, GradingRequest, MissedPoint, StatedMisconception
+from app.examiners.offline.feedback import flag_notes
 from app.examiners.offline.rubric import RubricAssessment
 
 _MAX_NAMED = 3
@@ -91,14 +92,8 @@ def write_feedback(a: RubricAssessment, probed: str | None, probing_misconceptio
         else:
             parts.append(f"Missing {len(missed)} of {len(a.points)} key points; the biggest gap is around "
                          f"\u201c{heaviest.id.replace('-', ' ')}\u201d.")
-    if "term_list" in a.flags:
-        parts.append("Naming the right terms is not explaining them: say what each does and why it matters.")
-    if "off_question" in a.flags:
-        parts.append("Most of the answer is about a different question; answer the one asked.")
-    if "restates_question" in a.flags:
-        parts.append("Most of the answer repeats the question - explain instead of restating.")
-    if "instructions_ignored" in a.flags:
-        parts.append("Text addressed to the grader was ignored.")
+    # (a contradiction is already said above, quoting the candidate)
+    parts += flag_notes(a.flags, skip=frozenset({"contradicts_key_point"}))
     return " ".join(p for p in parts if p)
 
 
