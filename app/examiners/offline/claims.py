@@ -22,7 +22,9 @@ from app.examiners.offline.text import Sentence, Token, tokenize
 _CLAUSE_BREAK = re.compile(
     # (a spaced hyphen between words is a dash; in "p - y" or "1 - beta" it is a minus sign)
     r"\s*[;:]\s+|\s+[–—]\s+|(?<=[^\W\d_]{2})\s+-\s+(?=[^\W\d_]{2})"
-    r"|,?\s+(?=(?:but|whereas|while|although|though|however|unlike|instead|rather than)\b)",
+    r"|,?\s+(?=(?:but|whereas|while|although|though|however|unlike|instead|rather than)\b)"
+    # a comma before "so", "which" or "and" starts a clause of its own ("..., and at inference it ...")
+    r"|,\s+(?=(?:so|which|and|then|thus|hence)\s)",
     re.IGNORECASE,
 )
 # Separators of list items: commas, "and"/"or", ampersands, slashes between spaces, and plus signs or

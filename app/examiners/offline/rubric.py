@@ -32,11 +32,11 @@ CURVE_STEEPNESS = 8.0
 WEIGHT_POWER = 2.0
 WEIGHTED_SHARE = 0.6
 # The highest overall with a stated misconception (correctness capped at 2 of 5), and what each
-# further misconception or contradiction costs.
+# misconception or contradiction costs on top (a wrong claim weighs more than a missing one).
 MISCONCEPTION_CAP = 2.0
 # ... and with a misconception the candidate put right when a follow-up probed it.
 CORRECTED_CAP = 3.5
-EXTRA_ERROR_COST = 0.5
+ERROR_COST = 0.5
 CONTRADICTION_CAP = 2.5
 # An answer whose words fit another question of the topic this much better than this one answers
 # that question: its grade is capped here.
@@ -151,8 +151,8 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     if result.contradictions:
         result.flags.append("contradicts_key_point")
         overall = min(overall, CONTRADICTION_CAP)
-    if errors > 1:
-        overall = max(0.0, overall - EXTRA_ERROR_COST * (errors - 1))
+    if errors:
+        overall = max(0.0, overall - ERROR_COST * errors)
     listed = sum(u.listed for u in units)
     if _term_run(sentences_of) or (listed >= 3 and listed * 2 >= len(units)):
         # A run of terms, or an answer made mostly of lists: naming things is not explaining them.
