@@ -46,7 +46,7 @@ def _serve(settings: Settings) -> tuple[uvicorn.Server, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
-def run(turns: int, first_token: float, tokens_per_s: float) -> dict[str, list[float]]:
+def run(turns: int, first_token: float, tokens_per_s: float, precheck: bool = False) -> dict[str, list[float]]:
     figures: dict[str, list[float]] = {"first_word": [], "turn": [], "overhead": []}
     with SlowEndpoint(first_token_s=first_token, tokens_per_s=tokens_per_s) as endpoint, tempfile.TemporaryDirectory() as tmp:
         settings = Settings(
@@ -63,6 +63,8 @@ def run(turns: int, first_token: float, tokens_per_s: float) -> dict[str, list[f
                         interview, headers = created, {"Authorization": f"Bearer {created['token']}"}
                     busy_before = endpoint.busy_seconds
                     started = time.perf_counter()
+                    if precheck:  # what the page did before this change: GET the interview, then POST
+                        client.get(f"/api/interviews/{interview['id']}", headers=headers).raise_for_status()
                     first_word = None
                     reply = None
                     with client.stream("POST", f"/api/interviews/{interview['id']}/answers/stream",
@@ -93,11 +95,12 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=30)
     parser.add_argument("--first-token", type=float, default=0.3, help="seconds to the endpoint's first token")
     parser.add_argument("--tokens-per-s", type=float, default=50.0)
+    parser.add_argument("--precheck", action="store_true", help="GET the interview before each answer (the old page)")
     args = parser.parse_args()
     os.environ.setdefault("VIVA_LOG_LEVEL", "WARNING")
-    figures = run(args.turns, args.first_token, args.tokens_per_s)
-    print(f"{args.turns} streamed answers; endpoint: first token {args.first_token * 1000:.0f} ms, "
-          f"{args.tokens_per_s:.0f} tokens/s")
+    figures = run(args.turns, args.first_token, args.tokens_per_s, args.precheck)
+    print(f"{args.turns} streamed answers{' each after a GET' if args.precheck else ''}; endpoint: first token "
+          f"{args.first_token * 1000:.0f} ms, {args.tokens_per_s:.0f} tokens/s")
     for name, label in (("first_word", "time to first interviewer word"), ("turn", "turn time"),
                         ("overhead", "app overhead per turn (turn - endpoint time)")):
         values = sorted(v * 1000 for v in figures[name])
