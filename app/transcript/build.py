@@ -7,11 +7,13 @@ from pathlib import Path
 
 from app.bank.loader import QuestionBank
 from app.engine.machine import Status
+from app.engine.plan import FeedbackMode
 from app.examiners.base import Grade
 from app.interviewer.base import SummaryContext, TopicResult
 from app.models import InterviewRow, TurnRow
 from app.transcript.model import CriterionResult, ExchangeRecord, QuestionRecord, TopicScore, Transcript
 from app.transcript.reproducibility import build_reproducibility
+from app.turns import visible_grade
 
 
 def viva_version() -> str:
@@ -31,11 +33,6 @@ def _group_threads(turns: list[TurnRow]) -> list[list[TurnRow]]:
     return threads
 
 
-def _final_grade(thread: list[TurnRow]) -> Grade | None:
-    graded = [t for t in thread if t.grade]
-    return Grade.model_validate(graded[-1].grade) if graded else None
-
-
 def _score(thread: list[TurnRow], grade: Grade | None) -> float | None:
     if grade is not None:
         return grade.overall
@@ -49,35 +46,50 @@ def _mean(values: list[float]) -> float | None:
 
 
 def build_transcript(
-    row: InterviewRow, turns: list[TurnRow], bank: QuestionBank, prompts_dir: Path | None = None
+    row: InterviewRow, turns: list[TurnRow], bank: QuestionBank, prompts_dir: Path | None = None,
+    *, withhold: bool = True,
 ) -> Transcript:
-    """``prompts_dir`` (Settings.prompts_dir) is hashed for the reproducibility block; default ./prompts."""
-    over = row.status in (Status.COMPLETED.value, Status.ABANDONED.value)
+    """``prompts_dir`` (Settings.prompts_dir) is hashed for the reproducibility block; default ./prompts.
+
+    While the interview is live, nothing of the open question's rubric leaves the server: its model
+    answer is withheld and its grades name no missed point or correction (a follow-up may be probing
+    them); with feedback at the end, no grade is shown before the end. ``withhold=False`` is for the
+    server's own use (the closing summary is written from the full grades)."""
+    over = Status(row.status).is_over or not withhold
+    hide_grades = not over and (row.options or {}).get("feedback") == FeedbackMode.AT_END.value
+    threads = _group_threads(turns)
     questions: list[QuestionRecord] = []
-    for thread in _group_threads(turns):
+    for n, thread in enumerate(threads):
         head = thread[0]
         topic = bank.topic(head.topic_id)
         question = topic.question(head.question_id)
-        grade = _final_grade(thread)
+        open_thread = not over and n == len(threads) - 1
+
+        def shown(stored: dict | None) -> Grade | None:
+            if stored is None or hide_grades:
+                return None
+            return visible_grade(Grade.model_validate(stored), follow_up_pending=open_thread)
+
+        graded = [t for t in thread if t.grade]
+        grade = shown(graded[-1].grade) if graded else None
         answered = [t.answered_at for t in thread if t.answered_at]
         criteria = [
             CriterionResult(criterion_id=c.id, title=c.title, score=grade.scores.get(c.id, 0),
                             anchor=c.anchors[grade.scores.get(c.id, 0)], weight=c.weight)
             for c in topic.criteria
         ] if grade else []
-        finished_thread = grade is not None or any(t.skipped for t in thread)
         questions.append(QuestionRecord(
             topic_id=topic.id, topic_title=topic.title, question_id=question.id, difficulty=question.difficulty,
             prompt=question.prompt,
             # The model answer is shown only once the question is behind the candidate.
-            model_answer=question.model_answer if (over or finished_thread) else "",
+            model_answer="" if open_thread else question.model_answer,
             exchanges=[ExchangeRecord(
                 kind=t.kind, prompt=t.prompt, message=t.message, answer=t.answer, skipped=t.skipped,
                 asked_at=t.asked_at, answered_at=t.answered_at, graded_at=t.graded_at,
-                grade=Grade.model_validate(t.grade) if t.grade else None, examiner=t.examiner,
+                grade=shown(t.grade), examiner=t.examiner,
                 prompt_tokens=t.prompt_tokens, completion_tokens=t.completion_tokens,
             ) for t in thread],
-            score=_score(thread, grade), criteria=criteria, final_grade=grade,
+            score=None if hide_grades else _score(thread, grade), criteria=criteria, final_grade=grade,
             time_spent_seconds=round((max(answered) - head.asked_at).total_seconds(), 1) if answered else None,
         ))
     topics = []
@@ -104,7 +116,7 @@ def build_transcript(
 
 
 def build_summary_context(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank) -> SummaryContext:
-    transcript = build_transcript(row, turns, bank)
+    transcript = build_transcript(row, turns, bank, withhold=False)
     results = []
     for topic in transcript.topics:
         grades = [q.final_grade for q in transcript.questions if q.topic_id == topic.topic_id and q.final_grade]
