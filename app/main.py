@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -50,10 +51,11 @@ def create_app(
         # garbage collector's full passes, which otherwise scan them all and stall requests.
         gc.collect()
         gc.freeze()
-        recovered = await service.recover()
-        if recovered:
-            log.info("recovered %d interview(s) left mid-grading", recovered)
+        # Answers a crash left in grading are graded in the background: serving starts at once.
+        recovery = asyncio.create_task(_recover(service))
         yield
+        recovery.cancel()
+        await asyncio.gather(recovery, return_exceptions=True)
         await service.aclose()
         engine.dispose()
 
@@ -72,6 +74,16 @@ def create_app(
     app.include_router(interviews.router)
     pages.install(app, settings)  # the browser pages and /static
     return app
+
+
+async def _recover(service: InterviewService) -> None:
+    try:
+        recovered = await service.recover()
+    except Exception:  # never let recovery take a worker down
+        log.exception("recovery of interviews left in grading failed")
+        return
+    if recovered:
+        log.info("recovered %d interview(s) left mid-grading", recovered)
 
 
 def app_from_env() -> FastAPI:

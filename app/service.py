@@ -14,6 +14,7 @@ start-up) and any read of the interview re-run steps 2-3 for it.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator
@@ -68,6 +69,7 @@ class InterviewService:
         self.offline_interviewer = OfflineInterviewer()
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
         self._streams = ReplyStreams()
+        self._recovering: dict[str, asyncio.Future[TurnReply]] = {}  # interview id -> its re-grading
 
     # Commands ------------------------------------------------------------------------------
 
@@ -172,16 +174,25 @@ class InterviewService:
         await self.grader.aclose()
         await self.interviewer.aclose()
 
-    async def recover(self) -> int:
-        """Finish grading for interviews a crash left in GRADING. Returns how many this process finished.
-        Another process may finish one first: that is fine, and never fails start-up."""
+    async def recover(self, concurrency: int = 4) -> int:
+        """Finish grading for interviews a crash left in GRADING; how many this process finished.
+
+        Runs in the background after start-up (serving goes on), a few at a time. Each interview is
+        claimed with a compare-and-set first, so with several workers each is graded once; an interview
+        another worker finished, or any fault, is logged and skipped - recovery never fails a worker."""
         ids = await to_thread.run_sync(self.store.ids_in_status, Status.GRADING.value)
-        recovered = 0
-        for interview_id in ids:
-            interview = await to_thread.run_sync(self.store.load, interview_id)
-            if interview is not None and await self._resume(interview, force=True):
-                recovered += 1
-        return recovered
+        gate = asyncio.Semaphore(concurrency)
+
+        async def one(interview_id: str) -> bool:
+            async with gate:
+                try:
+                    interview = await to_thread.run_sync(self.store.load, interview_id)
+                    return interview is not None and await self._resume(interview, force=True)
+                except Exception:
+                    log.exception("recovery of an interview failed; it stays in grading", extra={"interview_id": interview_id})
+                    return False
+
+        return sum(await asyncio.gather(*(one(i) for i in ids)))
 
     # Carrying out the machine's actions -----------------------------------------------------
 
@@ -293,17 +304,29 @@ class InterviewService:
         return loaded
 
     async def _resume(self, interview: LoadedInterview, force: bool = False) -> bool:
-        """Re-run grading for an answer stored before a crash; True when it was (re)tried, so the caller
-        reloads. Losing a race to another worker is fine."""
+        """Re-run grading for an answer stored before a crash; True when it has been graded meanwhile
+        (by this call, or by this process's recovery it waited for), so the caller reloads."""
         if interview.state.status is not Status.GRADING or interview.state.current is None:
             return False
+        running = self._recovering.get(interview.id)
+        if running is not None:  # this process is already re-grading it: wait for that
+            await asyncio.wait({running})
+            return True
         in_flight_for = self.settings.llm_timeout * (self.settings.llm_max_retries + 2)
         if not force and age_seconds(interview.row.updated_at) < in_flight_for:
             return False  # probably still being graded by the request that stored it
+        version = await to_thread.run_sync(self.store.claim, interview.id, interview.version, in_flight_for)
+        if version is None:
+            return False  # another request or worker claimed it first
+        action = GradeThread(ref=interview.state.current)
+        task = asyncio.ensure_future(self._grade_thread(interview, version, action, None))
+        self._recovering[interview.id] = task
         try:
-            await self._grade_thread(interview, interview.version, GradeThread(ref=interview.state.current), None)
-        except InvalidTransition:  # another request or worker finished it first
-            return True
+            await asyncio.shield(task)
+        except InvalidTransition:  # changed under us after the claim: nothing to do
+            return False
+        finally:
+            self._recovering.pop(interview.id, None)
         log.info("recovered interview left in grading", extra={"interview_id": interview.id})
         return True
 

@@ -8,7 +8,7 @@ other gets ``Conflict`` (HTTP 409) and its write is rolled back whole.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
 from sqlalchemy import bindparam, func
@@ -56,6 +56,18 @@ class InterviewStore:
         """Every listed interview's turns in order, read in one query."""
         with Session(self.engine, expire_on_commit=False) as session:
             return _turns_of(session, interview_ids)
+
+    def claim(self, interview_id: str, expected_version: int, lease_seconds: float) -> int | None:
+        """Take an interview left in grading for this process: a compare-and-set on its version that also
+        leases it (``updated_at`` moves ``lease_seconds`` ahead, and a leased interview cannot be
+        claimed until the lease runs out - so a worker that dies mid-grade only delays it). The new
+        version, or None when another request or worker has it."""
+        now = utcnow()
+        with self.engine.begin() as conn:
+            result = conn.execute(_CLAIM, {"p_id": interview_id, "p_version": expected_version,
+                                           "p_new_version": expected_version + 1, "p_now": now,
+                                           "p_until": now + timedelta(seconds=lease_seconds)})
+        return expected_version + 1 if result.rowcount == 1 else None
 
     def ids_in_status(self, status: str) -> list[str]:
         with Session(self.engine) as session:
@@ -119,6 +131,12 @@ _STEP = (
         prompt_tokens=INTERVIEW.c.prompt_tokens + bindparam("p_prompt_tokens"),
         completion_tokens=INTERVIEW.c.completion_tokens + bindparam("p_completion_tokens"),
     )
+)
+_CLAIM = (
+    INTERVIEW.update()
+    .where(INTERVIEW.c.id == bindparam("p_id"), INTERVIEW.c.version == bindparam("p_version"),
+           INTERVIEW.c.status == "grading", INTERVIEW.c.updated_at <= bindparam("p_now"))
+    .values(version=bindparam("p_new_version"), updated_at=bindparam("p_until"))
 )
 _ANSWER = TURN.update().where(*_TURN_KEY).values(
     answer=bindparam("p_answer"), answered_at=bindparam("p_now"), skipped=bindparam("p_skipped"),
