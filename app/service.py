@@ -29,16 +29,17 @@ from app.engine.machine import (
     Status, transition,
 )
 from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
-from app.errors import Conflict, InvalidTransition, NotFound, PayloadTooLarge, Unauthorized
-from app.examiners.base import Exchange, Grade, GradingRequest
+from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
+from app.examiners.base import Exchange, GradingRequest
 from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
 from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow
 from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
+from app.recovery import Recovery
 from app.sanitize import clean_text
-from app.store import InterviewStore, age_seconds
+from app.store import InterviewStore
 from app.transcript.build import build_summary_context, build_transcript
 from app.transcript.model import Transcript
 from app.streaming import OnChunk, ReplyEvent, ReplyStreams
@@ -56,7 +57,7 @@ class AcceptedAnswer:
     action: GradeThread
 
 
-class InterviewService:
+class InterviewService(Recovery):
     def __init__(
         self, settings: Settings, bank: QuestionBank, store: InterviewStore, grader: FallbackExaminer,
         interviewer: Interviewer,
@@ -174,26 +175,6 @@ class InterviewService:
         await self.grader.aclose()
         await self.interviewer.aclose()
 
-    async def recover(self, concurrency: int = 4) -> int:
-        """Finish grading for interviews a crash left in GRADING; how many this process finished.
-
-        Runs in the background after start-up (serving goes on), a few at a time. Each interview is
-        claimed with a compare-and-set first, so with several workers each is graded once; an interview
-        another worker finished, or any fault, is logged and skipped - recovery never fails a worker."""
-        ids = await to_thread.run_sync(self.store.ids_in_status, Status.GRADING.value)
-        gate = asyncio.Semaphore(concurrency)
-
-        async def one(interview_id: str) -> bool:
-            async with gate:
-                try:
-                    interview = await to_thread.run_sync(self.store.load, interview_id)
-                    return interview is not None and await self._resume(interview, force=True)
-                except Exception:
-                    log.exception("recovery of an interview failed; it stays in grading", extra={"interview_id": interview_id})
-                    return False
-
-        return sum(await asyncio.gather(*(one(i) for i in ids)))
-
     # Carrying out the machine's actions -----------------------------------------------------
 
     async def _grade_thread(
@@ -302,33 +283,6 @@ class InterviewService:
         if loaded.state.status is Status.GRADING and await self._resume(loaded):
             loaded = await to_thread.run_sync(self.store.load, loaded.id) or loaded
         return loaded
-
-    async def _resume(self, interview: LoadedInterview, force: bool = False) -> bool:
-        """Re-run grading for an answer stored before a crash; True when it has been graded meanwhile
-        (by this call, or by this process's recovery it waited for), so the caller reloads."""
-        if interview.state.status is not Status.GRADING or interview.state.current is None:
-            return False
-        running = self._recovering.get(interview.id)
-        if running is not None:  # this process is already re-grading it: wait for that
-            await asyncio.wait({running})
-            return True
-        in_flight_for = self.settings.llm_timeout * (self.settings.llm_max_retries + 2)
-        if not force and age_seconds(interview.row.updated_at) < in_flight_for:
-            return False  # probably still being graded by the request that stored it
-        version = await to_thread.run_sync(self.store.claim, interview.id, interview.version, in_flight_for)
-        if version is None:
-            return False  # another request or worker claimed it first
-        action = GradeThread(ref=interview.state.current)
-        task = asyncio.ensure_future(self._grade_thread(interview, version, action, None))
-        self._recovering[interview.id] = task
-        try:
-            await asyncio.shield(task)
-        except InvalidTransition:  # changed under us after the claim: nothing to do
-            return False
-        finally:
-            self._recovering.pop(interview.id, None)
-        log.info("recovered interview left in grading", extra={"interview_id": interview.id})
-        return True
 
     def _view(self, interview: LoadedInterview) -> InterviewView:
         return view_of(interview, self.topic_titles)

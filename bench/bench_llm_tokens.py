@@ -25,7 +25,6 @@ from app.bank.loader import load_bank  # noqa: E402
 from app.config import PROJECT_ROOT  # noqa: E402
 from app.examiners.base import Exchange, GradingRequest  # noqa: E402
 from app.examiners.llm import LLMExaminer  # noqa: E402
-from app.examiners.offline import OfflineExaminer  # noqa: E402
 from app.llm.usage import approx_tokens  # noqa: E402
 from tests.fakes.fake_llm import FakeLLM  # noqa: E402
 

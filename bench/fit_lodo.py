@@ -14,7 +14,6 @@ weights are then fit on all datasets; ``--write`` puts them into scoring.py.
 from __future__ import annotations
 
 import argparse
-import math
 import random
 import re
 import sys

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 
 from pydantic import BaseModel
 
-from app.llm.usage import OnUsage, TokenUsage
+from app.llm.usage import OnUsage
 from app.interviewer.base import Interviewer, ReplyContext, Summary, SummaryContext
 from app.interviewer.offline import compose_reply, offline_summary
 from app.llm.client import LLMClient
