@@ -118,12 +118,7 @@ class InterviewService(Recovery):
         interview = await self._load(interview_id, token)
         state, actions = transition(interview.plan, interview.state, Answer())
         open_turn = interview.turns[-1]
-        if turn is not None and turn != open_turn.seq:
-            raise Conflict(
-                f"turn {turn} was already answered; the interview is now at turn {open_turn.seq}",
-                state=interview.state.status.value,
-                hint="reload the interview to see the current question; your text was not stored",
-            )
+        _check_turn(interview, turn)
         match actions:
             case [GradeThread() as action]:
                 step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip()))
@@ -141,13 +136,15 @@ class InterviewService(Recovery):
         reply (or the error). The work runs as its own task, so it finishes even if the client leaves."""
         return self._streams.events(lambda on_chunk: self.grade_and_reply(accepted, on_chunk))
 
-    async def skip(self, interview_id: str, token: str | None) -> TurnReply:
+    async def skip(self, interview_id: str, token: str | None, turn: int | None = None) -> TurnReply:
         interview = await self._load(interview_id, token)
+        _check_turn(interview, turn)
         skipped = AnswerWritten(interview.turns[-1].seq, "", skipped=True)
         return await self._advance(interview, interview.version, Skip(), answer=skipped)
 
-    async def finish(self, interview_id: str, token: str | None) -> TurnReply:
+    async def finish(self, interview_id: str, token: str | None, turn: int | None = None) -> TurnReply:
         interview = await self._load(interview_id, token)
+        _check_turn(interview, turn)
         return await self._advance(interview, interview.version, FinishEarly())
 
     # Queries -------------------------------------------------------------------------------
@@ -277,8 +274,9 @@ class InterviewService(Recovery):
     async def _load(self, interview_id: str, token: str | None) -> LoadedInterview:
         if not token:
             raise Unauthorized("this interview needs its token", hint="send 'Authorization: Bearer <token>'")
-        loaded = await to_thread.run_sync(self.store.load, interview_id) if ID_SHAPE.match(interview_id) else None
-        if loaded is None or not token_matches(loaded.row, token):
+        accept = lambda row: token_matches(row, token)  # noqa: E731 - checked before any turn is read
+        loaded = await to_thread.run_sync(self.store.load, interview_id, accept) if ID_SHAPE.match(interview_id) else None
+        if loaded is None:
             raise NotFound("no interview with this id and token", hint="check the id and the token you were given")
         if loaded.state.status is Status.GRADING and await self._resume(loaded):
             loaded = await to_thread.run_sync(self.store.load, loaded.id) or loaded
@@ -286,3 +284,15 @@ class InterviewService(Recovery):
 
     def _view(self, interview: LoadedInterview) -> InterviewView:
         return view_of(interview, self.topic_titles)
+
+
+def _check_turn(interview: LoadedInterview, turn: int | None) -> None:
+    """Refuse (409) an answer, skip or finish sent for a prompt the interview has moved past (a stale
+    tab, a repeated click): it would otherwise act on the next prompt, unseen."""
+    open_turn = interview.turns[-1].seq if interview.turns else 0
+    if turn is not None and turn != open_turn:
+        raise Conflict(
+            f"turn {turn} was already answered or skipped; the interview is now at turn {open_turn}",
+            state=interview.state.status.value,
+            hint="reload the interview to see the current question; nothing was changed",
+        )

@@ -7,7 +7,7 @@ other gets ``Conflict`` (HTTP 409) and its write is rolled back whole.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy.engine import Engine
@@ -43,11 +43,15 @@ class InterviewStore:
             rows = session.exec(select(InterviewRow).where(col(InterviewRow.id).in_(list(interview_ids))))
             return sorted(rows.all(), key=lambda r: r.created_at, reverse=True)
 
-    def load(self, interview_id: str) -> LoadedInterview | None:
-        """The interview and its turns, read in one session (the hot path of every request)."""
+    def load(self, interview_id: str, accept: Callable[[InterviewRow], bool] | None = None) -> LoadedInterview | None:
+        """The interview and its turns, read in one session (the hot path of every request). ``accept``
+        (the token check) sees the row first: a refused request never reads the turns, so its cost
+        says nothing about the interview's length."""
         with Session(self.engine, expire_on_commit=False) as session:
             row = session.get(InterviewRow, interview_id)
-            return None if row is None else LoadedInterview.of(row, _turns_of(session, [interview_id])[interview_id])
+            if row is None or (accept is not None and not accept(row)):
+                return None
+            return LoadedInterview.of(row, _turns_of(session, [interview_id])[interview_id])
 
     def turns(self, interview_id: str) -> list[TurnRow]:
         return self.turns_of_many([interview_id])[interview_id]

@@ -32,6 +32,13 @@ class AnswerIn(BaseModel):
     )
 
 
+class TurnIn(BaseModel):
+    turn: int | None = Field(
+        default=None,
+        description="The 'turn' of the prompt being skipped or finished on; 409 if the interview has moved on.",
+    )
+
+
 @router.post("", status_code=201, dependencies=[Depends(limit_creation)])
 async def create_interview(options: InterviewOptions, service: ServiceDep) -> CreatedInterview:
     """Start an interview; the reply carries its secret token and the first question."""
@@ -84,15 +91,15 @@ async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep
 
 
 @router.post("/{interview_id}/skip", dependencies=[Depends(limit_answers)])
-async def skip(interview_id: str, service: ServiceDep, token: TokenDep) -> TurnReply:
+async def skip(interview_id: str, service: ServiceDep, token: TokenDep, body: TurnIn | None = None) -> TurnReply:
     """Skip the current question or follow-up (a skipped question scores 0)."""
-    return await service.skip(interview_id, token)
+    return await service.skip(interview_id, token, turn=body.turn if body else None)
 
 
 @router.post("/{interview_id}/finish", dependencies=[Depends(limit_answers)])
-async def finish(interview_id: str, service: ServiceDep, token: TokenDep) -> TurnReply:
+async def finish(interview_id: str, service: ServiceDep, token: TokenDep, body: TurnIn | None = None) -> TurnReply:
     """End the interview now; questions not reached are left out of the scores."""
-    return await service.finish(interview_id, token)
+    return await service.finish(interview_id, token, turn=body.turn if body else None)
 
 
 @router.get("/{interview_id}/transcript.json")

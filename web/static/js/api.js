@@ -155,8 +155,9 @@ export const api = {
   transcript: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}/transcript.json`, { id }),
   // Several interviews in one call: [{id, token}] -> views with their overall score (unknown ids left out).
   lookup: (entries) => request("POST", "/api/interviews/lookup", { body: { interviews: entries.map(({ id, token }) => ({ id, token })) } }),
-  skip: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/skip`, { id, timeoutMs: 120000 }),
-  finish: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/finish`, { id, timeoutMs: 120000 }),
+  // `turn`: the prompt this tab shows; the server refuses (409) a skip or finish for one it has moved past.
+  skip: (id, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/skip`, { id, body: { turn }, timeoutMs: 120000 }),
+  finish: (id, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/finish`, { id, body: { turn }, timeoutMs: 120000 }),
 };
 
 /**

@@ -244,7 +244,8 @@ async function act(kind) {
   thread.append(typing);
   thread.scrollToEnd();
   try {
-    const reply = skip ? await api.skip(id) : await api.finish(id);
+    const turn = current ? current.turn : undefined;
+    const reply = skip ? await api.skip(id, turn) : await api.finish(id, turn);
     if (skip) saveDraft(id, sentFor, "");
     typing.replaceWith(thread.replyBubble(reply));
     if (skip) box.value = loadDraft(id, promptKey(reply.current));
