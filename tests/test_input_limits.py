@@ -155,6 +155,8 @@ async def test_wrong_content_type_is_422_not_500(client: httpx.AsyncClient) -> N
 async def test_control_characters_are_dropped_and_unicode_kept(client: httpx.AsyncClient) -> None:
     created = await new_interview(client, candidate_name="  Zoë\u202e\x00 \u200bO'Brien\n ")
     assert "Zoë O'Brien" in created["message"]  # control and invisible characters gone, spaces collapsed
+    persian = await new_interview(client, candidate_name="\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f469\u200d\U0001f4bb")
+    assert "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \U0001f469\u200d\U0001f4bb" in persian["message"]  # joiners kept
     iid, headers = created["id"], auth(created["token"])
     text = "Mo\u0301mentum\x00 keeps a \x1b[31mrunning average\x07 of gradients 🚀 — 動量.\r\nSecond line\ud800."
     body = json.dumps({"text": text})  # ASCII-only JSON: a lone surrogate travels as an escape

@@ -16,6 +16,8 @@ from app.bank.loader import QuestionBank
 from app.errors import InvalidPlan
 from app.sanitize import clean_text
 
+_JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: parts of how some names are written
+
 DEFAULT_TOPIC_COUNT = 3
 
 
@@ -56,10 +58,11 @@ class InterviewOptions(BaseModel):
     @classmethod
     def _clean_name(cls, name: str | None) -> str | None:
         """Cleaned like every untrusted text (``clean_text``), then on one line without invisible
-        formatting characters (a name is shown in headings); blank means none."""
+        formatting characters (a name is shown in headings) - except the joiners (ZWJ, ZWNJ) that emoji
+        and Persian or Indic names need; blank means none."""
         if name is None:
             return None
-        visible = "".join(ch for ch in clean_text(name) if unicodedata.category(ch) != "Cf")
+        visible = "".join(ch for ch in clean_text(name) if unicodedata.category(ch) != "Cf" or ch in _JOINERS)
         return " ".join(visible.split()) or None
 
 
