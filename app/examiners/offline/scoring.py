@@ -125,6 +125,9 @@ FEATURE_NAMES = (
     "length_ratio",  # log of answer words over model-answer words
     "log_weight",  # log(1 + summed IDF weight of the model-answer words used)
     "log_reference",  # log(1 + model-answer words): long references are rarely covered in full
+    # log(1 + distinct content words of the answer) * log_reference: against a long reference, a fuller
+    # answer says more (distinct words, so repeating a sentence adds nothing)
+    "distinct_words_x_reference",
 )
 # Ceiling on the score of an answer that makes none of an authored rubric's key points (see rubric_ceiling).
 RUBRIC_FLOOR = 0.15
@@ -134,7 +137,7 @@ DERIVED_POINT = re.compile(r"point-\d+")
 TERM_LIST_CAP = 0.2
 # Share of the score lost per unit of contradicted key-point weight (a rule, not fit).
 CONTRADICTION_PENALTY = 0.3
-SCORE_MODEL = (-0.025, 0.439, 0.551, -0.007, 0.228, -1.017, 0.794, -0.71, 0.479, 0.352, 0.868, -0.359)
+SCORE_MODEL = (0.202, 0.265, 0.61, -0.151, 0.427, -0.934, 0.743, -0.497, 0.412, 0.396, 0.749, -0.546, 0.088)
 
 
 def score_features(a: Assessment) -> tuple[float, ...]:
@@ -152,6 +155,7 @@ def score_features(a: Assessment) -> tuple[float, ...]:
         math.log((a.substantive_words + 1) / (a.reference_words + 1)),
         math.log1p(a.matched_weight),
         math.log(a.reference_words + 1),
+        math.log1p(len(a.answered_stems)) * math.log(a.reference_words + 1),
     )
 
 
