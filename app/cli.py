@@ -16,9 +16,15 @@ Command = Callable[[argparse.Namespace], int]
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from app.db import check_database
+    from app.server import uvicorn_options
+
+    settings = Settings()
+    check_database(settings.database_url)  # a wrong URL is a one-line error here, not a traceback per worker
     uvicorn.run(
         "app.main:app_from_env", factory=True, host=args.host, port=args.port, reload=args.reload,
-        workers=None if args.reload else args.workers, log_level=Settings().log_level.lower(), proxy_headers=False,
+        workers=None if args.reload else args.workers, log_level=settings.log_level.lower(),
+        **uvicorn_options(settings),
     )
     return 0
 

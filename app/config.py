@@ -42,10 +42,25 @@ class Settings(BaseSettings):
     rate_limit_answers_per_minute: int = Field(default=30, ge=1, description="Per interview (answers, skips, finish)")
     rate_limit_client_answers_per_minute: int = Field(default=120, ge=1, description="Per client address")
     rate_limit_interviews_per_minute: int = Field(default=10, ge=1, description="New interviews per client address")
+    rate_limit_reads_per_minute: int = Field(default=240, ge=1, description="Reads (views, transcripts) per client address")
+    rate_limit_pdf_per_minute: int = Field(default=10, ge=1, description="PDF transcripts per client address")
     rate_limit_storage_url: str = Field(
         default="memory://",
         description="Where rate-limit counters live: memory:// (one process) or redis://host:6379 (shared)",
     )
+
+    # PDF transcripts: renders at once (each is CPU-bound), and rendered PDFs kept (per interview version).
+    pdf_concurrency: int = Field(default=2, ge=1, le=32)
+    pdf_cache_size: int = Field(default=64, ge=0)
+    # Host names the app answers to (the Host header); "*" accepts any. Set it in production.
+    allowed_hosts: list[str] = Field(default=["*"])
+    # The front door of `viva serve` (app/server.py).
+    max_header_bytes: int = Field(default=16 * 1024, ge=1024, description="Largest request head (431 above)")
+    header_timeout: float = Field(default=10.0, gt=0, description="Seconds a client has to send a request head")
+    keep_alive_timeout: float = Field(default=5.0, gt=0, description="Seconds an idle keep-alive connection stays open")
+    max_connections: int | None = Field(default=1000, ge=1, description="Connections at once (503 above)")
+    proxy_headers: bool = Field(default=False, description="Trust X-Forwarded-For/-Proto from forwarded_allow_ips")
+    forwarded_allow_ips: str = Field(default="127.0.0.1", description="The reverse proxy's address(es)")
 
     # Test hook, for the crash-recovery test and demos: every grading waits this long first. Keep 0.
     grading_delay: float = Field(default=0.0, ge=0, le=600)

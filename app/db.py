@@ -5,10 +5,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from sqlalchemy import event
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.pool import QueuePool
+
+from app.errors import DatabaseUnavailable
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel, create_engine
 
 from app import models  # noqa: F401  (registers the tables)
+
+
+POOL_SIZE = 10
+MAX_OVERFLOW = 20
+
+
+def pool_capacity(engine: Engine) -> int:
+    """How many connections the engine can hand out at once (the request thread pool is sized to it)."""
+    pool = engine.pool
+    if not isinstance(pool, QueuePool):  # a single shared connection (SQLite in memory)
+        return POOL_SIZE
+    return max(1, pool.size() + max(0, pool._max_overflow))
 
 
 def make_engine(database_url: str) -> Engine:
@@ -16,14 +32,28 @@ def make_engine(database_url: str) -> Engine:
     if url.get_backend_name() == "sqlite":
         if url.database and url.database != ":memory:":
             Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30})
+        in_memory = not url.database or url.database == ":memory:"  # one shared connection: no pool to size
+        pooling = {} if in_memory else {"pool_size": POOL_SIZE, "max_overflow": MAX_OVERFLOW}
+        engine = create_engine(database_url, connect_args={"check_same_thread": False, "timeout": 30}, **pooling)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         if url.drivername == "postgresql":
             url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver we ship
-        engine = create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+        engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, pool_pre_ping=True)
     SQLModel.metadata.create_all(engine)
     return engine
+
+
+def check_database(database_url: str) -> None:
+    """Open the database once; raise ``DatabaseUnavailable`` naming it (never its password) if it cannot."""
+    try:
+        make_engine(database_url).dispose()
+    except (SQLAlchemyError, OSError, ValueError) as exc:
+        shown = make_url(database_url).render_as_string(hide_password=True) if "://" in database_url else database_url
+        raise DatabaseUnavailable(
+            f"cannot open the database at {shown}: {type(exc).__name__}",
+            hint="check VIVA_DATABASE_URL (sqlite:///path/viva.db or postgresql+psycopg://user@host/db) and that the server is up",
+        ) from None
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

@@ -10,6 +10,7 @@
     ├── PayloadTooLarge        an answer or body over its documented limit   (413)
     ├── RateLimited            too many requests                              (429, Retry-After)
     ├── PromptError            a prompt template is missing or broken         (500)
+    ├── DatabaseUnavailable    the database cannot be reached; nothing was changed (503, Retry-After)
     └── LLMError               the LLM endpoint failed; the offline examiner takes over
         ├── LLMTimeout
         ├── LLMRateLimited
@@ -76,6 +77,11 @@ class RateLimited(VivaError):
     def __init__(self, message: str, *, retry_after: int, hint: str | None = None) -> None:
         super().__init__(message, hint=hint)
         self.retry_after = retry_after
+
+
+class DatabaseUnavailable(VivaError):
+    status_code = 503
+    code = "database_unavailable"
 
 
 class PromptError(VivaError):

@@ -10,13 +10,14 @@ from contextlib import asynccontextmanager
 
 from anyio import to_thread
 from fastapi import FastAPI
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
 from app.api.routes import interviews, pages, topics
 from app.bank.loader import load_bank
 from app.config import Settings
-from app.db import make_engine
+from app.db import make_engine, pool_capacity
 from app.examiners.base import Examiner
 from app.examiners.factory import build_examiner_and_interviewer, grading_examiner
 from app.examiners.offline import prepare as prepare_offline_examiner
@@ -25,6 +26,7 @@ from app.logs import configure_logging
 from app.service import InterviewService
 from app.store import InterviewStore
 from app.transcript.build import viva_version
+from app.transcript.renders import PdfRenders
 
 log = logging.getLogger("viva")
 
@@ -46,6 +48,9 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # No more request threads than database connections: a burst then queues for a thread instead of
+        # timing out waiting for a connection (a 500).
+        to_thread.current_default_thread_limiter().total_tokens = pool_capacity(engine)
         await to_thread.run_sync(prepare_offline_examiner, bank)
         # The bank and its prepared data live as long as the process: keep them out of the cyclic
         # garbage collector's full passes, which otherwise scan them all and stall requests.
@@ -68,8 +73,11 @@ def create_app(
     app.state.settings = settings
     app.state.service = service
     app.state.rate_limits = RateLimits(settings)
+    app.state.pdf_renders = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
     errors.install(app)
     middleware.install(app, settings.max_body_bytes)
+    if settings.allowed_hosts != ["*"]:  # outermost: a request for another host is refused first
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.include_router(topics.router)
     app.include_router(interviews.router)
     pages.install(app, settings)  # the browser pages and /static

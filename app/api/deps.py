@@ -48,6 +48,12 @@ async def limit_answers(request: Request, interview_id: str, token: TokenDep) ->
     await limits.answer(interview_id, token, client_address(request))
 
 
+async def limit_reads(request: Request) -> None:
+    """Rate limit for reads (views, transcripts, lookups), per client address; PDFs also count apart."""
+    limits: RateLimits = request.app.state.rate_limits
+    await limits.read(client_address(request), pdf=request.url.path.endswith(".pdf"))
+
+
 async def limit_creation(request: Request) -> None:
     """Rate limit for new interviews, per client address."""
     limits: RateLimits = request.app.state.rate_limits

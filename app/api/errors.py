@@ -9,7 +9,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import InvalidTransition, RateLimited, VivaError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from app.errors import DatabaseUnavailable, InvalidTransition, RateLimited, VivaError
 
 log = logging.getLogger("viva.api")
 
@@ -32,6 +34,8 @@ def error_of(exc: VivaError) -> tuple[dict[str, object], dict[str, str]]:
     if isinstance(exc, RateLimited):
         headers["Retry-After"] = str(exc.retry_after)
         extra["retry_after"] = exc.retry_after
+    if isinstance(exc, DatabaseUnavailable):
+        headers["Retry-After"] = "5"
     if exc.status_code >= 500:
         log.error("server error: %s", exc.message)
     return error_body(exc.code, exc.message, exc.hint, **extra), headers
@@ -73,7 +77,21 @@ async def http_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(_HTTP_CODES.get(status, f"http_{status}"), message), status, headers=exc.headers)
 
 
+async def database_error_handler(_request: Request, exc: Exception) -> JSONResponse:
+    """The database went away mid-request: an honest 503. The write was not made (each step is one
+    transaction), so the client can send the same request again."""
+    log.error("database unavailable: %s", type(exc).__name__)
+    error = DatabaseUnavailable(
+        "the database cannot be reached right now; nothing of this request was stored",
+        hint="send the same request again in a few seconds",
+    )
+    body, _ = error_of(error)
+    return JSONResponse(body, 503, headers={"Retry-After": "5"})
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(VivaError, viva_error_handler)
+    app.add_exception_handler(OperationalError, database_error_handler)
+    app.add_exception_handler(InterfaceError, database_error_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)

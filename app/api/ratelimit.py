@@ -7,7 +7,9 @@ Keys:
 - answers (POST /answers, /answers/stream, /skip, /finish): per interview *and token* - so somebody
   guessing tokens for another's interview spends their own allowance, never the holder's - and per
   client address;
-- interview creation: per client address.
+- interview creation: per client address;
+- reads (an interview's view and transcripts, the history lookup): per client address, and PDF
+  transcripts (each render costs CPU) separately and tighter.
 
 If the counter store fails (Redis down), the request is let through and a warning logged: a broken
 limiter must not take the interviews down with it.
@@ -45,6 +47,8 @@ class RateLimits:
         self.per_interview = RateLimitItemPerMinute(settings.rate_limit_answers_per_minute)
         self.per_client_answers = RateLimitItemPerMinute(settings.rate_limit_client_answers_per_minute)
         self.per_client_interviews = RateLimitItemPerMinute(settings.rate_limit_interviews_per_minute)
+        self.per_client_reads = RateLimitItemPerMinute(settings.rate_limit_reads_per_minute)
+        self.per_client_pdfs = RateLimitItemPerMinute(settings.rate_limit_pdf_per_minute)
 
     async def answer(self, interview_id: str, token: str | None, client: str) -> None:
         """Count one answer-like call; raise ``RateLimited`` when over a limit."""
@@ -57,6 +61,11 @@ class RateLimits:
     async def create(self, client: str) -> None:
         await self._hit(self.per_client_interviews, "viva-create-client", client,
                         what="new interviews from your address")
+
+    async def read(self, client: str, *, pdf: bool = False) -> None:
+        await self._hit(self.per_client_reads, "viva-reads-client", client, what="reads from your address")
+        if pdf:
+            await self._hit(self.per_client_pdfs, "viva-pdf-client", client, what="PDF transcripts from your address")
 
     async def reset(self) -> None:
         await self.storage.reset()

@@ -6,19 +6,17 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
-from anyio import to_thread
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation
+from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation, limit_reads
 from app.api.errors import error_of
 from app.engine.plan import InterviewOptions
 from app.transcript.export import MEDIA_TYPES, content_disposition
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
-from app.transcript.pdf import render_pdf
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"])
@@ -54,13 +52,13 @@ class LookupIn(BaseModel):
     interviews: list[Credential] = Field(max_length=200, description="The id and token pairs a browser kept")
 
 
-@router.post("/lookup")
+@router.post("/lookup", dependencies=[Depends(limit_reads)])
 async def lookup(body: LookupIn, service: ServiceDep) -> list[HistoryEntry]:
     """Several interviews at once (a browser's history); pairs that do not match are left out."""
     return await service.history({c.id: c.token for c in body.interviews})
 
 
-@router.get("/{interview_id}")
+@router.get("/{interview_id}", dependencies=[Depends(limit_reads)])
 async def get_interview(interview_id: str, service: ServiceDep, token: TokenDep) -> InterviewView:
     """State, progress and the question awaiting an answer."""
     return await service.view(interview_id, token)
@@ -102,7 +100,7 @@ async def finish(interview_id: str, service: ServiceDep, token: TokenDep, body: 
     return await service.finish(interview_id, token, turn=body.turn if body else None)
 
 
-@router.get("/{interview_id}/transcript.json")
+@router.get("/{interview_id}/transcript.json", dependencies=[Depends(limit_reads)])
 async def transcript_json(interview_id: str, service: ServiceDep, token: TokenDep, response: Response) -> Transcript:
     """The scored transcript as JSON (schema: schemas/transcript.v1.schema.json, described in docs/transcript.md)."""
     transcript = await service.transcript(interview_id, token)
@@ -110,7 +108,7 @@ async def transcript_json(interview_id: str, service: ServiceDep, token: TokenDe
     return transcript
 
 
-@router.get("/{interview_id}/transcript.md", response_class=PlainTextResponse)
+@router.get("/{interview_id}/transcript.md", response_class=PlainTextResponse, dependencies=[Depends(limit_reads)])
 async def transcript_markdown(interview_id: str, service: ServiceDep, token: TokenDep) -> PlainTextResponse:
     """The scored transcript as Markdown (candidate text escaped: it cannot inject markup)."""
     transcript = await service.transcript(interview_id, token)
@@ -120,14 +118,14 @@ async def transcript_markdown(interview_id: str, service: ServiceDep, token: Tok
     )
 
 
-@router.get("/{interview_id}/transcript.pdf", response_class=Response,
+@router.get("/{interview_id}/transcript.pdf", response_class=Response, dependencies=[Depends(limit_reads)],
             responses={200: {"content": {"application/pdf": {}}, "description": "The transcript as PDF"}})
 async def transcript_pdf(
-    interview_id: str, service: ServiceDep, token: TokenDep,
+    interview_id: str, service: ServiceDep, token: TokenDep, request: Request,
     paper: Annotated[Literal["a4", "letter"], Query(description="Paper size")] = "a4",
 ) -> Response:
     """The scored transcript as PDF, with the per-topic chart; ``?paper=letter`` for US Letter."""
     transcript = await service.transcript(interview_id, token)
-    data = await to_thread.run_sync(render_pdf, transcript, paper)
+    data = await request.app.state.pdf_renders.render(transcript, paper)
     return Response(data, media_type=MEDIA_TYPES["pdf"],
                     headers={"Content-Disposition": content_disposition(transcript, "pdf")})
