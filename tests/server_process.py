@@ -26,7 +26,9 @@ def free_port() -> int:
 class Server:
     """One ``viva`` server process. Its log (JSON lines) goes to ``log_path``."""
 
-    def __init__(self, workdir: Path, env: dict[str, str], name: str = "server") -> None:
+    def __init__(self, workdir: Path, env: dict[str, str], name: str = "server", *, workers: int | None = None) -> None:
+        """``workers``: run ``viva serve --workers N`` (the production command) instead of bare uvicorn."""
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / f"{name}-{self.port}.log"
@@ -42,9 +44,15 @@ class Server:
 
     def start(self, timeout: float = 30.0) -> "Server":
         log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
+        command = (
+            [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(self.port),
+             "--workers", str(self.workers)]
+            if self.workers else
             [sys.executable, "-m", "uvicorn", "--factory", "app.main:app_from_env",
-             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "info"],
+             "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "info"]
+        )
+        self.proc = subprocess.Popen(
+            command,
             cwd=self.workdir,  # no stray .env from the checkout
             env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
