@@ -52,6 +52,11 @@ class Settings(BaseSettings):
     # PDF transcripts: renders at once (each is CPU-bound), and rendered PDFs kept (per interview version).
     pdf_concurrency: int = Field(default=2, ge=1, le=32)
     pdf_cache_size: int = Field(default=64, ge=0)
+    # Retention: an interview idle this long is closed (abandoned); finished interviews older than
+    # retention_days are deleted with their answers (unset: kept).
+    expire_after_hours: float = Field(default=72.0, gt=0)
+    retention_days: float | None = Field(default=None, gt=0)
+
     # Host names the app answers to (the Host header); "*" accepts any. Set it in production.
     allowed_hosts: list[str] = Field(default=["*"])
     # The front door of `viva serve` (app/server.py).

@@ -12,6 +12,7 @@ from anyio import to_thread
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
+from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
 from app.api.routes import interviews, pages, topics
@@ -58,9 +59,11 @@ def create_app(
         gc.freeze()
         # Answers a crash left in grading are graded in the background: serving starts at once.
         recovery = asyncio.create_task(_recover(service))
+        housekeeping = asyncio.create_task(retention.run_forever(service.store, settings))
         yield
-        recovery.cancel()
-        await asyncio.gather(recovery, return_exceptions=True)
+        for task in (recovery, housekeeping):
+            task.cancel()
+        await asyncio.gather(recovery, housekeeping, return_exceptions=True)
         await service.aclose()
         engine.dispose()
 

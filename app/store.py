@@ -73,6 +73,20 @@ class InterviewStore:
                                            "p_until": now + timedelta(seconds=lease_seconds)})
         return expected_version + 1 if result.rowcount == 1 else None
 
+    def idle_since(self, cutoff: datetime, statuses: Sequence[str]) -> list[str]:
+        """Ids of interviews in one of ``statuses`` not changed since ``cutoff``."""
+        with Session(self.engine) as session:
+            stmt = select(InterviewRow.id).where(col(InterviewRow.status).in_(list(statuses)),
+                                                 col(InterviewRow.updated_at) < cutoff)
+            return list(session.exec(stmt).all())
+
+    def delete_finished_before(self, cutoff: datetime) -> int:
+        """Delete interviews (and their turns) that finished before ``cutoff``; how many."""
+        with self.engine.begin() as conn:
+            old = select(INTERVIEW.c.id).where(INTERVIEW.c.finished_at < cutoff)
+            conn.execute(TURN.delete().where(TURN.c.interview_id.in_(old)))
+            return conn.execute(INTERVIEW.delete().where(INTERVIEW.c.finished_at < cutoff)).rowcount
+
     def ids_in_status(self, status: str) -> list[str]:
         with Session(self.engine) as session:
             return list(session.exec(select(InterviewRow.id).where(InterviewRow.status == status)).all())
