@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import interviews, pages, topics
+from app.api.routes import docs, interviews, pages, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -72,6 +72,8 @@ def create_app(
         version=viva_version(),
         description="Mock interviews for deep-learning and AI jobs, graded against written rubrics.",
         lifespan=lifespan,
+        docs_url=None,  # served by app.api.routes.docs, from this origin
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.service = service
@@ -84,6 +86,7 @@ def create_app(
     app.include_router(topics.router)
     app.include_router(interviews.router)
     pages.install(app, settings)  # the browser pages and /static
+    docs.install(app, app.state.assets_url)
     return app
 
 

@@ -462,3 +462,16 @@ def test_a_stated_misconception_is_quoted_and_probed_then_corrected_on_the_page(
     assert current_prompt(page).startswith("You said")
     send_answer(page, "It steps against the gradient, the direction in which the loss falls.")
     assert "put this right" in page.locator("#thread .feedback").last.inner_text()
+
+
+def test_the_api_documentation_renders_from_this_origin_under_its_policy(page: Any) -> None:
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    outside: list[str] = []
+    page.on("request", lambda request: outside.append(request.url) if not request.url.startswith(page.context.base_url if hasattr(page.context, "base_url") else "http://127.0.0.1") else None)
+    page.goto("/docs")
+    page.wait_for_selector(".swagger-ui .info .title")
+    assert "Viva" in page.locator(".swagger-ui .info .title").inner_text()
+    page.wait_for_selector(".opblock-summary-path")  # the operations listed from /openapi.json
+    assert not violations, violations
+    assert not [u for u in outside if not u.startswith("http://127.0.0.1")], outside

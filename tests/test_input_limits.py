@@ -3,6 +3,8 @@ and the security headers that every response carries."""
 
 from __future__ import annotations
 
+import re
+
 import json
 from collections.abc import AsyncIterator
 
@@ -51,7 +53,14 @@ async def test_security_headers_on_every_kind_of_response(client: httpx.AsyncCli
         if r.request.url.path.startswith("/api/"):
             assert h["cache-control"] == "no-store", label
             assert h["content-security-policy"].startswith("default-src 'none'"), label
-    assert "cdn.jsdelivr.net" in responses["docs"].headers["content-security-policy"]  # /docs still loads
+    # /docs loads Swagger UI from this origin: no CDN and no inline script under the tokens' origin
+    docs_csp = responses["docs"].headers["content-security-policy"]
+    assert "http" not in docs_csp and "script-src 'self';" in docs_csp and "unsafe-inline'" not in docs_csp.split("style-src")[0]
+    assert "<script>" not in responses["docs"].text
+    assets = [a for a in re.findall(r'(?:src|href)="([^"]+)"', responses["docs"].text)]
+    assert assets and all(a.startswith("/") for a in assets)
+    for asset in assets:
+        assert (await client.get(asset)).status_code == 200, asset
 
 
 async def test_request_id_is_echoed_when_sane_and_replaced_when_not(client: httpx.AsyncClient) -> None:
