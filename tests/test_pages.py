@@ -157,3 +157,14 @@ def test_asset_version_changes_with_any_static_file(tmp_path: Path) -> None:
     before = asset_version(tmp_path)
     (tmp_path / "js" / "shared.js").write_text("export const a = 2;\n")  # a shared module, not the entry
     assert asset_version(tmp_path) != before
+
+
+async def test_the_openapi_document_declares_every_error_status(client: httpx.AsyncClient) -> None:
+    spec = (await client.get("/openapi.json")).json()
+    for path, operations in spec["paths"].items():
+        if not path.startswith("/api/interviews"):
+            continue
+        for method, operation in operations.items():
+            declared = set(operation["responses"])
+            assert {"401", "404", "409", "422", "429", "503"} <= declared, (method, path, declared)
+            assert operation["responses"]["404"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorOut")

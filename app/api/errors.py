@@ -4,16 +4,48 @@ from __future__ import annotations
 
 import logging
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from pydantic import BaseModel, Field
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from app.errors import DatabaseUnavailable, InvalidTransition, RateLimited, VivaError
 
 log = logging.getLogger("viva.api")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="Machine-readable, e.g. not_found, invalid_transition, rate_limited")
+    message: str = Field(description="What was wrong")
+    hint: str | None = Field(default=None, description="How to fix it")
+    status: int | None = None
+    state: str | None = Field(default=None, description="409: the interview's state")
+    retry_after: int | None = Field(default=None, description="429: seconds to wait")
+
+
+class ErrorOut(BaseModel):
+    error: ErrorDetail
+
+
+def _response(description: str) -> dict[str, Any]:
+    return {"model": ErrorOut, "description": description}
+
+
+# Every error an interview route can answer with, declared in the OpenAPI document.
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: _response("No bearer token"),
+    404: _response("No interview with this id and token"),
+    409: _response("The interview's state does not allow this (or it moved on); the body names the state"),
+    413: _response("The answer or body is over its limit"),
+    422: _response("Invalid input; the body lists the fields"),
+    429: _response("Rate limited; see Retry-After"),
+    503: _response("The database cannot be reached; nothing was stored"),
+}
 
 
 def error_body(code: str, message: str, hint: str | None = None, **extra: object) -> dict[str, object]:

@@ -12,14 +12,14 @@ from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
 from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation, limit_reads
-from app.api.errors import error_of
+from app.api.errors import ERROR_RESPONSES, error_of
 from app.engine.plan import InterviewOptions
 from app.transcript.export import MEDIA_TYPES, content_disposition
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply
 
-router = APIRouter(prefix="/api/interviews", tags=["interviews"])
+router = APIRouter(prefix="/api/interviews", tags=["interviews"], responses=ERROR_RESPONSES)
 
 class AnswerIn(BaseModel):
     text: str = Field(description="The candidate's answer (size limit: VIVA_MAX_ANSWER_CHARS, default 8000)")
