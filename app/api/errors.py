@@ -33,7 +33,9 @@ class ErrorOut(BaseModel):
 
 
 def _response(description: str) -> dict[str, Any]:
-    return {"model": ErrorOut, "description": description}
+    # Errors are JSON even where the success is Markdown or PDF: name that media type explicitly.
+    schema = {"$ref": "#/components/schemas/ErrorOut"}
+    return {"model": ErrorOut, "description": description, "content": {"application/json": {"schema": schema}}}
 
 
 # Every error an interview route can answer with, declared in the OpenAPI document.
