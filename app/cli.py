@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     settings = Settings()
     check_database(settings.database_url)  # a wrong URL is a one-line error here, not a traceback per worker
+    os.environ["VIVA_WORKER_COUNT"] = str(args.workers or 1)  # the workers split in-memory rate limits
     uvicorn.run(
         "app.main:app_from_env", factory=True, host=args.host, port=args.port, reload=args.reload,
         workers=None if args.reload else args.workers, log_level=settings.log_level.lower(),

@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     rate_limit_interviews_per_minute: int = Field(default=10, ge=1, description="New interviews per client address")
     rate_limit_reads_per_minute: int = Field(default=240, ge=1, description="Reads (views, transcripts) per client address")
     rate_limit_pdf_per_minute: int = Field(default=10, ge=1, description="PDF transcripts per client address")
+    # Set by `viva serve --workers N` for its workers: with in-memory counters each worker keeps its
+    # own, so each enforces 1/N of every limit (Redis counters are shared and exact).
+    worker_count: int = Field(default=1, ge=1)
     rate_limit_storage_url: str = Field(
         default="memory://",
         description="Where rate-limit counters live: memory:// (one process) or redis://host:6379 (shared)",

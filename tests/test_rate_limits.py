@@ -129,3 +129,14 @@ async def test_a_broken_counter_store_lets_requests_through() -> None:
     limits = RateLimits(settings)
     for _ in range(3):
         await limits.create("10.0.0.9")  # fails open (logged), never raises
+
+
+def test_in_memory_limits_are_split_between_workers() -> None:
+    from app.api.ratelimit import RateLimits
+    from app.config import Settings
+
+    two = RateLimits(Settings(_env_file=None, worker_count=2, rate_limit_interviews_per_minute=10))
+    assert two.per_client_interviews.amount == 5  # two workers together allow the configured 10
+    shared = RateLimits(Settings(_env_file=None, worker_count=2, rate_limit_interviews_per_minute=10,
+                                 rate_limit_storage_url="redis://127.0.0.1:6379"))
+    assert shared.per_client_interviews.amount == 10  # shared counters are exact

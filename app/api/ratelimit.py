@@ -44,11 +44,18 @@ class RateLimits:
         options = {"implementation": "redispy"} if url.startswith("async+redis") else {}
         self.storage = storage_from_string(url, **options)
         self.limiter = MovingWindowRateLimiter(self.storage)  # type: ignore[arg-type]
-        self.per_interview = RateLimitItemPerMinute(settings.rate_limit_answers_per_minute)
-        self.per_client_answers = RateLimitItemPerMinute(settings.rate_limit_client_answers_per_minute)
-        self.per_client_interviews = RateLimitItemPerMinute(settings.rate_limit_interviews_per_minute)
-        self.per_client_reads = RateLimitItemPerMinute(settings.rate_limit_reads_per_minute)
-        self.per_client_pdfs = RateLimitItemPerMinute(settings.rate_limit_pdf_per_minute)
+        # In-memory counters are per process: with N workers each allows 1/N, so together they allow
+        # the configured limit (a client's requests spread over the workers); Redis counts exactly.
+        share = settings.worker_count if url.startswith("async+memory") else 1
+
+        def per_minute(amount: int) -> RateLimitItem:
+            return RateLimitItemPerMinute(max(1, math.ceil(amount / share)))
+
+        self.per_interview = per_minute(settings.rate_limit_answers_per_minute)
+        self.per_client_answers = per_minute(settings.rate_limit_client_answers_per_minute)
+        self.per_client_interviews = per_minute(settings.rate_limit_interviews_per_minute)
+        self.per_client_reads = per_minute(settings.rate_limit_reads_per_minute)
+        self.per_client_pdfs = per_minute(settings.rate_limit_pdf_per_minute)
 
     async def answer(self, interview_id: str, token: str | None, client: str) -> None:
         """Count one answer-like call; raise ``RateLimited`` when over a limit."""
