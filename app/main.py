@@ -27,7 +27,6 @@ from app.logs import configure_logging
 from app.service import InterviewService
 from app.store import InterviewStore
 from app.transcript.build import viva_version
-from app.transcript.renders import PdfRenders
 
 log = logging.getLogger("viva")
 
@@ -78,7 +77,6 @@ def create_app(
     app.state.settings = settings
     app.state.service = service
     app.state.rate_limits = RateLimits(settings)
-    app.state.pdf_renders = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
     errors.install(app)
     middleware.install(app, settings.max_body_bytes)
     if settings.allowed_hosts != ["*"]:  # outermost: a request for another host is refused first

@@ -42,6 +42,8 @@ from app.sanitize import clean_text
 from app.store import InterviewStore
 from app.transcript.build import build_summary_context, build_transcript
 from app.transcript.model import Transcript
+from app.transcript.pdf import Paper
+from app.transcript.renders import PdfRenders
 from app.streaming import OnChunk, ReplyEvent, ReplyStreams
 from app.turns import ID_SHAPE, current_thread, hash_token, prompt_of, token_matches, view_of, visible_grade
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
@@ -70,6 +72,7 @@ class InterviewService(Recovery):
         self.offline_interviewer = OfflineInterviewer()
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
         self._streams = ReplyStreams()
+        self.pdfs = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
         self._recovering: dict[str, asyncio.Future[TurnReply]] = {}  # interview id -> its re-grading
 
     # Commands ------------------------------------------------------------------------------
@@ -153,7 +156,16 @@ class InterviewService(Recovery):
         return self._view(await self._load(interview_id, token))
 
     async def transcript(self, interview_id: str, token: str | None) -> Transcript:
+        return self._transcript_of(await self._load(interview_id, token))
+
+    async def transcript_pdf(self, interview_id: str, token: str | None, paper: Paper) -> tuple[Transcript, bytes]:
+        """The transcript and its PDF. A PDF is rendered once per interview version and paper (the
+        transcript is built only then, in a thread): repeated or concurrent downloads cost a lookup."""
         interview = await self._load(interview_id, token)
+        build = lambda: self._transcript_of(interview)  # noqa: E731
+        return await self.pdfs.render((interview.id, str(interview.version), paper), build, paper)
+
+    def _transcript_of(self, interview: LoadedInterview) -> Transcript:
         return build_transcript(interview.row, interview.turns, self.bank, prompts_dir=self.settings.prompts_dir)
 
     async def history(self, credentials: dict[str, str]) -> list[HistoryEntry]:

@@ -35,6 +35,7 @@ async def test_concurrent_pdf_requests_render_once_and_leave_the_api_answering(s
 
     monkeypatch.setattr(renders, "render_pdf", slow_render)
     app = create_app(settings.model_copy(update={"rate_limit_enabled": False}))
+    app.state.service.pdfs = renders.PdfRenders(2, 8, processes=False)  # in threads, to count the renders
     async with app.router.lifespan_context(app), _client(app) as client:
         iid, token = await run_interview(client, topics=["optimisation"], max_follow_ups=0)
         pdfs = [client.get(f"/api/interviews/{iid}/transcript.pdf", headers=auth(token)) for _ in range(40)]
@@ -84,3 +85,12 @@ async def test_requests_for_another_host_are_refused(settings: Settings) -> None
         assert (await client.get("/api/topics")).status_code == 400
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://viva.example.org") as client:
         assert (await client.get("/api/topics")).status_code == 200
+
+
+async def test_pdfs_render_in_worker_processes(settings: Settings) -> None:
+    """The default renderer works out of process (the server's interpreter stays free)."""
+    app = create_app(settings)
+    async with app.router.lifespan_context(app), _client(app) as client:
+        iid, token = await run_interview(client, topics=["optimisation"], max_follow_ups=0)
+        r = await client.get(f"/api/interviews/{iid}/transcript.pdf", headers=auth(token))
+    assert r.status_code == 200 and r.content.startswith(b"%PDF")

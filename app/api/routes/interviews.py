@@ -6,7 +6,7 @@ import json
 from collections.abc import AsyncIterator
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Response
 from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
@@ -121,11 +121,10 @@ async def transcript_markdown(interview_id: str, service: ServiceDep, token: Tok
 @router.get("/{interview_id}/transcript.pdf", response_class=Response, dependencies=[Depends(limit_reads)],
             responses={200: {"content": {"application/pdf": {}}, "description": "The transcript as PDF"}})
 async def transcript_pdf(
-    interview_id: str, service: ServiceDep, token: TokenDep, request: Request,
+    interview_id: str, service: ServiceDep, token: TokenDep,
     paper: Annotated[Literal["a4", "letter"], Query(description="Paper size")] = "a4",
 ) -> Response:
     """The scored transcript as PDF, with the per-topic chart; ``?paper=letter`` for US Letter."""
-    transcript = await service.transcript(interview_id, token)
-    data = await request.app.state.pdf_renders.render(transcript, paper)
+    transcript, data = await service.transcript_pdf(interview_id, token, paper)
     return Response(data, media_type=MEDIA_TYPES["pdf"],
                     headers={"Content-Disposition": content_disposition(transcript, "pdf")})
