@@ -131,3 +131,31 @@ async def test_pages_need_no_token_and_set_no_cookies(client: httpx.AsyncClient)
         assert r.status_code == 200, (path, r.text)
         assert "set-cookie" not in r.headers, path  # the token lives in the browser, sent as a bearer header
         assert a["token"] not in r.text
+
+
+def test_a_wrong_token_is_refused_before_any_turn_is_read(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Refusing a wrong token costs the same for a 1-turn and a 360-turn interview: turns are never read."""
+    import asyncio
+
+    import app.store as store_module
+    from app.config import Settings
+    from app.engine.plan import InterviewOptions
+    from app.errors import NotFound
+    from app.main import create_app
+    from tests.conftest import FIXTURE_RUBRICS
+
+    app = create_app(Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'v.db'}", rubrics_dir=FIXTURE_RUBRICS))
+    service = app.state.service
+    created = asyncio.run(service.create(InterviewOptions(topics=["optimisation"], questions_per_topic=1)))
+    reads: list[object] = []
+    real = store_module._turns_of
+    monkeypatch.setattr(store_module, "_turns_of", lambda *a: (reads.append(a), real(*a))[1])
+    try:
+        asyncio.run(service.view(created.id, "not-the-token"))
+    except NotFound:
+        pass
+    else:
+        raise AssertionError("a wrong token must be refused")
+    assert reads == []
+    asyncio.run(service.view(created.id, created.token))
+    assert len(reads) == 1
