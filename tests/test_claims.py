@@ -6,16 +6,11 @@ partial, confidently wrong with the right terms, a list of terms, an answer to t
 
 from __future__ import annotations
 
-from app.bank.schema import Criterion, Exemplar, KeyPoint, Misconception, Question, Topic
+from app.bank.schema import Exemplar, KeyPoint, Misconception, Question, Topic
 from app.examiners.base import Exchange, Grade, GradingRequest
 from app.examiners.offline import OfflineExaminer
+from tests.test_offline_examiner import CRITERIA
 
-ANCHORS = {i: f"level {i}" for i in range(6)}
-CRITERIA = (
-    Criterion(id="correctness", title="Correctness", weight=0.5, anchors=ANCHORS),
-    Criterion(id="depth", title="Depth", weight=0.3, anchors=ANCHORS),
-    Criterion(id="clarity", title="Clarity", weight=0.2, anchors=ANCHORS),
-)
 
 LAYER_NORM = Question(
     id="layer-norm",
