@@ -475,3 +475,21 @@ def test_the_api_documentation_renders_from_this_origin_under_its_policy(page: A
     page.wait_for_selector(".opblock-summary-path")  # the operations listed from /openapi.json
     assert not violations, violations
     assert not [u for u in outside if not u.startswith("http://127.0.0.1")], outside
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+def test_the_next_question_is_not_hidden_behind_the_answer_box(browser: Any, base_url: str, viewport: dict) -> None:
+    ctx = browser.new_context(base_url=base_url, viewport=viewport, reduced_motion="reduce")
+    ctx.set_default_timeout(30000)
+    page = ctx.new_page()
+    try:
+        start_interview(page, topics=["optimisation", "regularisation"], per_topic=2)
+        for _ in range(2):
+            send_answer(page, "It moves against the gradient, scaled by a learning rate.")
+            page.wait_for_timeout(300)  # the scroll settles (reduced motion: no animation)
+            prompt = page.locator("#thread .msg-interviewer .msg-prompt").last.bounding_box()
+            box = page.locator("#answer-form").bounding_box()
+            assert prompt and box and prompt["y"] + prompt["height"] <= box["y"] + 1, (prompt, box)
+            assert prompt["y"] >= 0
+    finally:
+        ctx.close()

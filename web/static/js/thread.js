@@ -114,8 +114,20 @@ export class Thread {
     this.el.append(...nodes);
   }
 
+  /**
+   * Bring the newest message into view above the answer box, which sticks to the bottom of the window
+   * and would otherwise cover it: the page goes to its end (the box follows the thread), or, for a
+   * message taller than the room above the box, to the message's start.
+   */
   scrollToEnd() {
     const last = this.el.lastElementChild;
-    if (last) last.scrollIntoView({ block: "end", behavior: "smooth" });
+    if (!last) return;
+    const composer = document.querySelector(".composer:not([hidden])");
+    const covered = composer ? composer.offsetHeight : 0;
+    const header = document.querySelector(".site-header");
+    const room = window.innerHeight - covered - (header ? header.offsetHeight : 0) - 64;
+    const behavior = window.matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth";
+    if (last.offsetHeight > room) last.scrollIntoView({ block: "start", behavior });
+    else window.scrollTo({ top: document.documentElement.scrollHeight, behavior });
   }
 }
