@@ -29,7 +29,8 @@ def visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:
     hidden = [m.model_copy(update={"text": "(shown after the follow-up)"}) for m in grade.missed]
     # Likewise the correction of a misconception: the follow-up asks the candidate to reconsider it.
     wrong = [m.model_copy(update={"correction": "(shown after the follow-up)"}) for m in grade.misconceptions]
-    return grade.model_copy(update={"missed": hidden, "misconceptions": wrong})
+    flags = [*grade.flags, "follow_up_pending"]  # the page offers no model answer while this holds
+    return grade.model_copy(update={"missed": hidden, "misconceptions": wrong, "flags": flags})
 
 
 def token_matches(row: InterviewRow, token: str | None) -> bool:

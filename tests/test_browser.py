@@ -460,8 +460,11 @@ def test_a_stated_misconception_is_quoted_and_probed_then_corrected_on_the_page(
     assert "along the gradient" in quote and "<b>weight</b>" in quote  # the candidate's words, shown as text
     assert "shown after the follow-up" in panel.inner_text()  # the correction waits for the follow-up
     assert current_prompt(page).startswith("You said")
+    assert panel.get_by_role("button", name="Show model answer").count() == 0  # it would answer the follow-up
     send_answer(page, "It steps against the gradient, the direction in which the loss falls.")
-    assert "put this right" in page.locator("#thread .feedback").last.inner_text()
+    last = page.locator("#thread .feedback").last
+    assert "put this right" in last.inner_text()
+    assert last.get_by_role("button", name="Show model answer").count() == 1
 
 
 def test_the_api_documentation_renders_from_this_origin_under_its_policy(page: Any) -> None:
@@ -493,3 +496,14 @@ def test_the_next_question_is_not_hidden_behind_the_answer_box(browser: Any, bas
             assert prompt["y"] >= 0
     finally:
         ctx.close()
+
+
+
+def test_the_report_page_logs_no_console_error(page: Any) -> None:
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    interview_id = start_interview(page, topics=["optimisation"], per_topic=1)
+    page.goto(f"/report/{interview_id}")
+    page.wait_for_selector('[data-download="json"]')
+    page.wait_for_selector('[data-download="pdf"]:not([hidden])')
+    assert not errors, errors

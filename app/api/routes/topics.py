@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from app.api.deps import BankDep, ServiceDep, SettingsDep
 
@@ -29,6 +29,7 @@ class ExaminerOut(BaseModel):
 class InfoOut(BaseModel):
     examiner: ExaminerOut
     max_answer_chars: int
+    transcript_formats: list[str] = Field(default=["json", "md", "pdf"], description="Formats of GET .../transcript.<format>")
 
 
 @router.get("/topics")

@@ -263,13 +263,3 @@ export async function download(id, format, createdAt) {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10000);
 }
-
-/** Whether the server offers a transcript format (the PDF endpoint may not exist). */
-export async function formatAvailable(id, format) {
-  try {
-    const response = await fetch(`/api/interviews/${encodeURIComponent(id)}/${FORMATS[format].path}`, { method: "HEAD", headers: headers(id), cache: "no-store" });
-    return response.status !== 404;
-  } catch {
-    return false;
-  }
-}

@@ -47,7 +47,8 @@ export function feedbackPanel(grade, { titles = {}, loadModelAnswer = null, head
   const modelId = `model-answer-${n}`;
   const modelBox = h("div", { class: "model-answer", id: modelId, hidden: true });
   let button = null;
-  if (loadModelAnswer) {
+  // While a follow-up asks about this question, its model answer would hand over the answer.
+  if (loadModelAnswer && !(grade.flags || []).includes("follow_up_pending")) {
     button = h("button", { type: "button", class: "btn btn-secondary btn-sm", "aria-expanded": "false", "aria-controls": modelId }, "Show model answer");
     button.addEventListener("click", async () => {
       if (button.getAttribute("aria-expanded") === "true") {

@@ -1,5 +1,5 @@
 // The report: overall and per-topic scores, the summary, every turn, downloads.
-import { api, download, formatAvailable, tokenFor } from "./api.js";
+import { api, download, tokenFor } from "./api.js";
 import { $, h, notice, paragraphs, markQuotes, humanize, score, band, formatDate, formatDuration } from "./dom.js";
 import { isOver } from "./status.js";
 import { barChart } from "./chart.js";
@@ -109,7 +109,9 @@ async function main() {
       }
     });
   }
-  if (await formatAvailable(id, "pdf")) $('[data-download="pdf"]').hidden = false;
+  // Which formats the server offers comes from /api/info (no probe request per format).
+  const info = await api.info().catch(() => null);
+  if (info && (info.transcript_formats || []).includes("pdf")) $('[data-download="pdf"]').hidden = false;
   document.title = `Report ${score(t.overall)}/5 · Viva mock interviews`;
 }
 
