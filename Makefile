@@ -46,6 +46,7 @@ eval: install
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/bench_offline_grading.py
+	$(BIN)/python bench/bench_grading.py
 	$(BIN)/python bench/bench_api.py
 
 lock: $(TEST_STAMP)
