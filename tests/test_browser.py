@@ -244,6 +244,9 @@ def test_complete_interview_from_start_to_report_and_download(page: Any) -> None
     page.locator("#done-panel").wait_for()
     assert page.locator("#answer-form").is_hidden()
     assert "Interview complete" in page.locator("#progress-topic").inner_text()
+    page.wait_for_timeout(300)
+    panel = page.locator("#done-panel").bounding_box()
+    assert panel and 0 <= panel["y"] and panel["y"] + panel["height"] <= page.viewport_size["height"], panel  # in view
 
     page.get_by_role("link", name="See your report").click()
     page.wait_for_url(f"**/report/{interview_id}")
@@ -401,6 +404,9 @@ def test_a_stale_second_tab_does_not_answer_the_wrong_question(context: Any, pag
     other.press("#answer", "Enter")
     other.wait_for_function("() => document.querySelector('#status').textContent.includes('another tab')")
     assert other.locator("#answer").input_value() == "Stale tab text."
+    notice = other.locator("#status").bounding_box()
+    viewport = other.viewport_size
+    assert notice and 0 <= notice["y"] and notice["y"] + notice["height"] <= viewport["height"], notice  # in view
     transcript = api_get(page, interview_id, "/transcript.json")["body"]
     answers = [ex["answer"] for q in transcript["questions"] for ex in q["exchanges"] if ex["answer"]]
     assert answers == ["First tab answers the first question."]

@@ -78,7 +78,8 @@ function applyTurn(reply) {
   applyView({ ...sync.view, state: reply.state, progress: reply.progress, current: reply.current });
   if (isOver(reply.state)) {
     announce("The interview is complete. Your report is ready.");
-    $("#report-link").focus();
+    $("#done-panel").scrollIntoView({ block: "center" });
+    $("#report-link").focus({ preventScroll: true });
   }
 }
 
