@@ -109,3 +109,19 @@ async def test_unfinished_interview_exports_without_model_answers(client: httpx.
     t = (await client.get(f"/api/interviews/{created['id']}/transcript.json", headers=auth(created["token"]))).json()
     assert t["questions"][0]["model_answer"] == "" and t["overall"] is None
     assert json.loads(json.dumps(t)) == t
+
+
+def test_one_rounding_rule_for_every_overall_figure() -> None:
+    from app.transcript.build import _mean
+
+    assert _mean([3.2, 3.3]) == 3.3  # half up, not to even: the page, the files and the summary agree
+    assert _mean([3.0, 3.5]) == 3.3 and _mean([2.5, 2.6, 2.6]) == 2.6 and _mean([]) is None
+
+
+async def test_the_overall_in_json_and_markdown_is_the_same_figure(client: httpx.AsyncClient) -> None:
+    iid, token = await run_interview(client, topics=["optimisation", "regularisation"], max_follow_ups=0)
+    t = (await client.get(f"/api/interviews/{iid}/transcript.json", headers=auth(token))).json()
+    md = (await client.get(f"/api/interviews/{iid}/transcript.md", headers=auth(token))).text
+    assert t["overall"] == round(t["overall"], 1)
+    assert all(topic["score"] == round(topic["score"], 1) for topic in t["topics"] if topic["score"] is not None)
+    assert f"{t['overall']:.1f}" in md

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -42,7 +43,11 @@ def _score(thread: list[TurnRow], grade: Grade | None) -> float | None:
 
 
 def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 2) if values else None
+    """The mean to one decimal, half up: the one figure every page, file and summary then shows (each
+    formats it with one decimal, so no two roundings can disagree)."""
+    if not values:
+        return None
+    return float(Decimal(repr(sum(values) / len(values))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def build_transcript(
