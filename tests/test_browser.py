@@ -285,7 +285,10 @@ def test_complete_interview_from_start_to_report_and_download(page: Any) -> None
     page.goto("/history")
     item = page.locator("#history .history-item").first
     item.get_by_role("link", name="Report").wait_for()
-    assert "completed" in item.inner_text().lower()
+    text = item.inner_text()
+    assert "completed" in text.lower() and "null" not in text
+    assert "Optimisation basics" in text  # the topics by name, not "1 topic"
+    assert item.get_by_role("button", name="PDF").count() == 1
     shot(page, "history")
 
 
@@ -513,3 +516,15 @@ def test_the_report_page_logs_no_console_error(page: Any) -> None:
     page.wait_for_selector('[data-download="json"]')
     page.wait_for_selector('[data-download="pdf"]:not([hidden])')
     assert not errors, errors
+
+
+def test_history_tells_an_interview_ended_early_from_a_full_one(page: Any) -> None:
+    start_interview(page, topics=["optimisation"], per_topic=2)
+    send_answer(page, "It moves each weight against the gradient, scaled by the learning rate.")
+    page.click("#finish-button")
+    page.get_by_role("button", name="Finish interview").click()
+    page.locator("#done-panel").wait_for()
+    page.goto("/history")
+    item = page.locator("#history .history-item").first
+    item.get_by_role("link", name="Report").wait_for()
+    assert "ended early" in item.inner_text().lower()

@@ -15,6 +15,14 @@ const STATE_LABEL = {
   abandoned: "Closed",
 };
 
+let topicTitles = {}; // topic id -> title, from /api/topics
+
+function label(view) {
+  // A finished interview that stopped before its plan ran out says so.
+  if (view.state === "completed" && view.progress.questions_done < view.progress.questions_total) return "Ended early";
+  return STATE_LABEL[view.state] || view.state;
+}
+
 function row(entry, view, failure) {
   const item = h("li", { class: "card history-item" });
   listEl.append(item);
@@ -30,12 +38,13 @@ function row(entry, view, failure) {
   const p = view.progress;
   const overall = over ? view.overall : null;
   const href = over ? `/report/${encodeURIComponent(view.id)}` : `/interview/${encodeURIComponent(view.id)}`;
-  const topics = (view.options.topics || []).length ? `${view.options.topics.length} topic${view.options.topics.length > 1 ? "s" : ""}` : "balanced topics";
+  const chosen = view.options.topics || [];
+  const topics = chosen.length ? chosen.map((t) => topicTitles[t] || t).join(", ") : "balanced topics";
   item.replaceChildren(
     h("div", { class: "history-main" },
       h("p", { class: "history-title" },
         h("a", { href }, formatDate(view.created_at)),
-        h("span", { class: `badge badge-${over ? "done" : "live"}` }, STATE_LABEL[view.state] || view.state)),
+        h("span", { class: `badge badge-${over ? "done" : "live"}` }, label(view))),
       h("p", { class: "muted" }, [
         `${p.questions_done} of ${p.questions_total} questions`,
         topics,
@@ -47,6 +56,7 @@ function row(entry, view, failure) {
       h("a", { class: "btn btn-primary btn-sm", href }, over ? "Report" : "Continue"),
       h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => dl(entry.id, "json", view.created_at) }, "JSON"),
       h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => dl(entry.id, "md", view.created_at) }, "Markdown"),
+      h("button", { type: "button", class: "btn btn-secondary btn-sm", onclick: () => dl(entry.id, "pdf", view.created_at) }, "PDF"),
       forgetButton(entry.id, item)));
 }
 
@@ -77,6 +87,9 @@ async function render() {
   if (!entries.length) return;
   let views = [];
   let failure = null;
+  try {
+    topicTitles = Object.fromEntries((await api.topics()).map((t) => [t.id, t.title]));
+  } catch { /* ids are shown instead */ }
   try {
     for (let i = 0; i < entries.length; i += 200) {  // the API takes 200 pairs a request
       views = views.concat(await api.lookup(entries.slice(i, i + 200)));
