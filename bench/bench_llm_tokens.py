@@ -68,7 +68,7 @@ async def run(turns: int, rubrics: Path) -> list[dict[str, Any]]:
             index += 1
             topic, question = questions[index % len(questions)]
             thread = [Exchange(prompt=question.prompt, answer=ANSWER.format(n=n))]
-        request = GradingRequest(topic=topic, question=question, thread=thread, tokens_used_so_far=used)
+        request = GradingRequest(topic=topic, question=question, thread=thread)
         grade = await examiner.grade_answer(request)
         assert grade.usage is not None and grade.examiner == examiner.name, grade.flags
         used += grade.usage.total_tokens

@@ -179,8 +179,8 @@ async def test_whole_interview_through_the_real_server(client: LLMClient) -> Non
     thread = [Exchange(prompt=question.prompt, answer="It moves the weights against the gradient of the loss.")]
     graded_by = []
     for turn in range(2):
-        request = GradingRequest(topic=TOPIC, question=question, thread=thread, tokens_used_so_far=total.total_tokens)
-        grade = await examiner.grade_answer(request)
+        request = GradingRequest(topic=TOPIC, question=question, thread=thread)
+        grade = await examiner.grade_answer(request, tokens_spent=total.total_tokens)
         graded_by.append((grade.examiner, grade.flags, grade.usage))
         assert 0 <= grade.overall <= 5 and set(grade.scores) == {"correctness", "depth"}
         assert all(any(c.quote in a for a in request.answers) for c in grade.covered)  # only real quotes survive

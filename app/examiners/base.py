@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import abc
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.bank.schema import Question, Topic
 from app.llm.usage import TokenUsage
@@ -66,6 +66,8 @@ class Exchange(BaseModel):
 
 class GradingRequest(BaseModel):
     """What an examiner needs to grade one question: only the rubric and this question's thread."""
+
+    model_config = ConfigDict(extra="forbid")  # a stale field is an error, never silently dropped
 
     topic: Topic
     question: Question
