@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from anyio import to_thread
@@ -34,6 +35,7 @@ class Recovery:
     settings: Settings
     store: InterviewStore
     _recovering: dict[str, asyncio.Future[TurnReply]]
+    _started: datetime  # when this process's service was built
 
     async def _grade_thread(
         self, interview: LoadedInterview, version: int, action: GradeThread, on_chunk: OnChunk | None,
@@ -72,7 +74,11 @@ class Recovery:
         in_flight_for = self.settings.llm_timeout * (self.settings.llm_max_retries + 2)
         if not force and age_seconds(interview.row.updated_at) < in_flight_for:
             return False  # probably still being graded by the request that stored it
-        version = await to_thread.run_sync(self.store.claim, interview.id, interview.version, in_flight_for)
+        # At start-up (force) only what a previous run left: never an answer this process is grading now.
+        since = self._started if force else None
+        version = await to_thread.run_sync(
+            lambda: self.store.claim(interview.id, interview.version, in_flight_for, untouched_since=since)
+        )
         if version is None:
             return False  # another request or worker claimed it first
         action = GradeThread(ref=interview.state.current)

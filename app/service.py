@@ -35,7 +35,7 @@ from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
 from app.llm.usage import TokenUsage
-from app.models import InterviewRow, TurnRow
+from app.models import InterviewRow, TurnRow, utcnow
 from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
 from app.recovery import Recovery
 from app.sanitize import clean_text
@@ -74,6 +74,7 @@ class InterviewService(Recovery):
         self._streams = ReplyStreams()
         self.pdfs = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
         self._recovering: dict[str, asyncio.Future[TurnReply]] = {}  # interview id -> its re-grading
+        self._started = utcnow()
 
     # Commands ------------------------------------------------------------------------------
 

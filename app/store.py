@@ -61,15 +61,20 @@ class InterviewStore:
         with Session(self.engine, expire_on_commit=False) as session:
             return _turns_of(session, interview_ids)
 
-    def claim(self, interview_id: str, expected_version: int, lease_seconds: float) -> int | None:
+    def claim(
+        self, interview_id: str, expected_version: int, lease_seconds: float, *, untouched_since: datetime | None = None,
+    ) -> int | None:
         """Take an interview left in grading for this process: a compare-and-set on its version that also
         leases it (``updated_at`` moves ``lease_seconds`` ahead, and a leased interview cannot be
         claimed until the lease runs out - so a worker that dies mid-grade only delays it). The new
-        version, or None when another request or worker has it."""
+        version, or None when another request or worker has it. ``untouched_since``: claim it only if it
+        has not changed since then (start-up recovery passes the process's start, so it never takes an
+        answer this process received and is still grading)."""
         now = utcnow()
+        not_after = min(now, untouched_since) if untouched_since else now
         with self.engine.begin() as conn:
             result = conn.execute(_CLAIM, {"p_id": interview_id, "p_version": expected_version,
-                                           "p_new_version": expected_version + 1, "p_now": now,
+                                           "p_new_version": expected_version + 1, "p_not_after": not_after,
                                            "p_until": now + timedelta(seconds=lease_seconds)})
         return expected_version + 1 if result.rowcount == 1 else None
 
@@ -153,7 +158,7 @@ _STEP = (
 _CLAIM = (
     INTERVIEW.update()
     .where(INTERVIEW.c.id == bindparam("p_id"), INTERVIEW.c.version == bindparam("p_version"),
-           INTERVIEW.c.status == "grading", INTERVIEW.c.updated_at <= bindparam("p_now"))
+           INTERVIEW.c.status == "grading", INTERVIEW.c.updated_at <= bindparam("p_not_after"))
     .values(version=bindparam("p_new_version"), updated_at=bindparam("p_until"))
 )
 _ANSWER = TURN.update().where(*_TURN_KEY).values(

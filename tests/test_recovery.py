@@ -86,3 +86,14 @@ async def test_serving_starts_while_recovery_runs(settings: Settings) -> None:
             started = asyncio.get_running_loop().time()
             assert (await client.get("/api/topics")).status_code == 200
             assert asyncio.get_running_loop().time() - started < 0.4  # not behind 5 slow re-grades
+
+
+async def test_start_up_recovery_never_takes_an_answer_this_process_is_grading(settings: Settings) -> None:
+    """Recovery runs in the background after start-up: an answer that arrives meanwhile is this process's
+    own to grade, not a crash's leftover (taking it made that request fail with a conflict)."""
+    service = create_app(settings).state.service
+    created = await service.create(InterviewOptions(topics=["optimisation"], questions_per_topic=1, max_follow_ups=0))
+    accepted = await service.accept_answer(created.id, created.token, "Against the gradient.")
+    assert await service.recover() == 0
+    reply = await service.grade_and_reply(accepted)  # no conflict: nobody took it
+    assert reply.state.value == "completed"
