@@ -81,9 +81,9 @@ class GuardedH11Protocol(H11Protocol):
             self._head_timer = None
 
     def _head_timed_out(self) -> None:
-        if self._reading_head and self._head:  # a head started and never finished: a slow client
-            self.transport.close()
-        elif self._reading_head and self.cycle is None:  # nothing sent at all on a new connection
+        # A head started and never finished (a slow client), or a new connection that sent nothing. An
+        # idle keep-alive connection between requests is left to uvicorn's keep-alive timeout.
+        if self._reading_head and (self._head or self.cycle is None):
             self.transport.close()
 
 

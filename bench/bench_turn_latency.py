@@ -31,14 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from app.config import Settings  # noqa: E402
 from app.main import create_app  # noqa: E402
-from tests.fakes.slow_endpoint import SlowEndpoint, _free_port  # noqa: E402
+from tests.fakes.slow_endpoint import SlowEndpoint  # noqa: E402
+from tests.server_process import free_port  # noqa: E402
 
 ANSWER = ("Backpropagation applies the chain rule in reverse: the forward pass caches activations, and the "
           "backward pass multiplies each upstream gradient by the local derivative of every operation.")
 
 
 def _serve(settings: Settings) -> tuple[uvicorn.Server, str]:
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     threading.Thread(target=server.run, daemon=True).start()
     while not server.started:

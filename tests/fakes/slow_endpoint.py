@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import threading
 import time
 from typing import Any
@@ -22,6 +21,7 @@ from starlette.responses import JSONResponse, StreamingResponse
 from starlette.routing import Route
 
 from tests.fakes.chaos import honest_grade, schema_name
+from tests.server_process import free_port
 
 INTERVIEWER_WORDS = "Thanks, that covers the main idea well. Let us move on to the next question now."
 
@@ -33,7 +33,7 @@ class SlowEndpoint:
         self.busy_seconds = 0.0
         self.calls = 0
         self._lock = threading.Lock()
-        self.port = _free_port()
+        self.port = free_port()
         self._server = uvicorn.Server(uvicorn.Config(self._app(), host="127.0.0.1", port=self.port, log_level="warning"))
         self._thread = threading.Thread(target=self._server.run, daemon=True)
 
@@ -99,9 +99,3 @@ def _completion(content: str) -> dict[str, Any]:
         "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
         "usage": {"prompt_tokens": 100, "completion_tokens": len(content.split()), "total_tokens": 100 + len(content.split())},
     }
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

@@ -62,12 +62,12 @@ class Assessment:
 TERM_LIST_MIN_WORDS = 20
 TERM_LIST_STOP_SHARE = 0.22
 
-def _restates(sentences: list[Sentence], prompt_stems: frozenset[str]) -> bool:
-    words = [t.stem for s in sentences for t in s.content]
+def restates(words: list[str], asked: frozenset[str]) -> bool:
+    """True when the answer's content stems (``words``) are mostly the question's (``asked``), with few others."""
     if not words:
         return False
-    new = {w for w in words if w not in prompt_stems}
-    return sum(w in prompt_stems for w in words) / len(words) >= RESTATE_SHARE and len(new) <= RESTATE_MAX_NEW_WORDS
+    new = {w for w in words if w not in asked}
+    return sum(w in asked for w in words) / len(words) >= RESTATE_SHARE and len(new) <= RESTATE_MAX_NEW_WORDS
 
 
 def assess(request: GradingRequest) -> Assessment:
@@ -123,7 +123,7 @@ def assess(request: GradingRequest) -> Assessment:
     # Words the model answer uses too are content, not restatement ("the gap separates terminal 1" answers
     # "why is terminal 1 separated?" in the reference's own words).
     asked = (profile.prompt_stems | frozenset().union(*echoes)) - profile.vocabulary.keys()
-    if _restates(every_sentence, asked):
+    if restates([t.stem for s in every_sentence for t in s.content], asked):
         result.flags.append("restates_question")
     if result.contradicted:
         result.flags.append("contradicts_key_point")

@@ -89,10 +89,7 @@ class Group:
 class ClaimPattern:
     source: str
     groups: tuple[Group, ...]
-
-    @property
-    def required(self) -> tuple[Group, ...]:
-        return tuple(g for g in self.groups if not g.excluded)
+    required: tuple[Group, ...]  # the groups that must occur (not the excluded ones)
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +126,7 @@ def compile_claim(pattern: str) -> ClaimPattern:
     groups = tuple(
         Group(tuple(_alternative(a) for a in group.alternatives), group.excluded) for group in parse_claim(pattern)
     )
-    return ClaimPattern(pattern, groups)
+    return ClaimPattern(pattern, groups, tuple(g for g in groups if not g.excluded))
 
 
 def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:

@@ -7,8 +7,8 @@ The grade follows what the answer claims, not the words it uses:
 - stating the opposite of a key point is a contradiction and caps the grade too;
 - an answer that fits another question of the topic far better than this one (a neighbouring
   question's answer) is capped near 0.
-The overall grade is a concave function of the key-point weight made, so the core claims, said
-tersely, are worth most of the grade and every further point adds less.
+The overall grade is an S-curve of the key-point weight made (``grade_curve``): one core claim alone
+is a partial answer, the core claims said tersely are most of the grade, and further points add less.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from app.bank.schema import KeyPoint, Misconception, Question
 from app.examiners.offline.claims import ClaimMatch, Unit, find_alternative, compile_claim, find_claim, units_of
-from app.examiners.offline.assessment import term_run as _term_run
+from app.examiners.offline.assessment import restates, term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
 from app.examiners.offline.text import Sentence, content_stems, split_sentences
 
@@ -138,8 +138,8 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     overall = 5 * grade_curve(result.made_share)
     errors = len(result.misconceptions) + len(result.contradictions)
     if not errors:
-        # Naming the right concepts without a claim about them is worth a little, never more than 1:
-        # more than an answer to another question, less than one correct claim.
+        # Naming the right concepts without a claim about them is worth a little (NAMING_CAP): more
+        # than an answer to another question, less than one correct claim.
         named = sum(_names_terms(kp, units) for kp in question.key_points) / max(1, len(question.key_points))
         overall = max(overall, NAMING_CAP * named)
     if result.misconceptions:
@@ -154,13 +154,14 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     if errors:
         overall = max(0.0, overall - ERROR_COST * errors)
     listed = sum(u.listed for u in units)
-    if _term_run(sentences_of) or (listed >= 3 and listed * 2 >= len(units)):
+    run_of_terms = term_run(sentences_of)
+    if run_of_terms or (listed >= 3 and listed * 2 >= len(units)):
         # A run of terms, or an answer made mostly of lists: naming things is not explaining them.
         result.flags.append("term_list")
-        if _term_run(sentences_of):
+        if run_of_terms:
             overall = min(overall, TERM_RUN_CAP)
     said = [t.stem for u in units for t in u.tokens if not t.is_stop]
-    if units and _restates(said, question.prompt + " " + " ".join(echoes)):
+    if units and restates(said, _subject(question.prompt + " " + " ".join(echoes))):
         result.flags.append("restates_question")
         overall = min(overall, RESTATE_CAP)
     if units and off_question(question, topic_questions, said):
@@ -185,12 +186,6 @@ def _names_terms(kp: KeyPoint, units: list[Unit]) -> bool:
 @lru_cache(maxsize=4096)
 def _subject(prompt: str) -> frozenset[str]:
     return frozenset(content_stems(prompt))
-
-
-def _restates(words: list[str], prompt: str) -> bool:
-    asked = _subject(prompt)
-    new = {w for w in words if w not in asked}
-    return bool(words) and sum(w in asked for w in words) / len(words) >= 0.7 and len(new) <= 4
 
 
 # Which question an answer fits: tf-idf over the topic's questions ------------------------------

@@ -74,9 +74,9 @@ def write_feedback(a: RubricAssessment, probed: str | None, probing_misconceptio
     for stated in a.corrected[:2]:
         parts.append(f"You said \u201c{_short(stated.match.quote)}\u201d at first, then put it right: "
                      f"{stated.misconception.correction.strip()}")
-    for point in a.contradictions[:2]:
-        parts.append(f"You said \u201c{_short(point.contradicted.quote)}\u201d, the opposite of a key fact; check that claim."
-                     if point.contradicted else "")
+    for point in a.contradictions[:2]:  # (a contradiction always has its clause)
+        assert point.contradicted is not None
+        parts.append(f"You said \u201c{_short(point.contradicted.quote)}\u201d, the opposite of a key fact; check that claim.")
     credited = [p for p in a.points if p.credited]
     if credited:
         named = "; ".join(_lower_first(p.key_point.text) for p in credited[:_MAX_NAMED])
