@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from app.bank.schema import Criterion, Question, Topic, derive_key_points
+from app.bank.schema import Criterion, KeyPoint, Question, Topic, derive_key_points
 from app.errors import RubricError
 
 DEFAULT_CRITERIA_FILE = "_criteria.yaml"
@@ -63,11 +63,41 @@ def load_topic_file(path: Path, default_criteria: tuple[Criterion, ...] = ()) ->
         raise RubricError(f"{path.name}: " + "; ".join(problems)) from exc
     if not topic.criteria and not default_criteria:
         raise RubricError(f"{path.name}: criteria: none given and no {DEFAULT_CRITERIA_FILE} to fall back on")
-    questions = tuple(
-        q if q.key_points else q.model_copy(update={"key_points": derive_key_points(q.model_answer)})
-        for q in topic.questions
-    )
+    questions = tuple(_with_key_points(q) for q in topic.questions)
     return topic.model_copy(update={"questions": questions, "criteria": topic.criteria or default_criteria})
+
+
+def _with_key_points(question: Question) -> Question:
+    """The question with the key points it is graded on: authored, compiled from a code review's bugs,
+    or (for a bare question) derived from its model answer."""
+    if question.bugs:
+        return question.model_copy(update={
+            "key_points": bug_key_points(question) + question.key_points,
+            "misconceptions": tuple(
+                m.model_copy(update={"contradicts": f"{m.contradicts}-fix"})
+                if m.contradicts in {b.id for b in question.bugs} else m
+                for m in question.misconceptions
+            ),
+        })
+    if question.key_points:
+        return question
+    return question.model_copy(update={"key_points": derive_key_points(question.model_answer)})
+
+
+def bug_key_points(question: Question) -> tuple[KeyPoint, ...]:
+    """Each bug of a code review is three key points, credited on their own: where it is (the
+    construct, or "line N"), what it does wrong, and how to fix it."""
+    points: list[KeyPoint] = []
+    for bug in question.bugs:
+        line = f"line | lines | ln | l. + {bug.line}"
+        points += [
+            KeyPoint(id=f"{bug.id}-where", text=f"Finds the bug at line {bug.line}: {bug.text}", weight=max(1, bug.weight - 1),
+                     phrasings=(*bug.where, line), probe=bug.probe),
+            KeyPoint(id=f"{bug.id}-symptom", text=f"Says what goes wrong: {bug.text}", weight=bug.weight,
+                     phrasings=bug.symptom, probe=bug.probe),
+            KeyPoint(id=f"{bug.id}-fix", text=f"Gives the fix: {bug.text}", weight=bug.weight, phrasings=bug.fix, probe=bug.probe),
+        ]
+    return tuple(points)
 
 
 @dataclass(frozen=True)

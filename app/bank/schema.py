@@ -8,9 +8,12 @@ are scored on (each with an anchor text for every score 0-5), and its questions.
 from __future__ import annotations
 
 import re
+import datetime
 from typing import Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from app.bank.types import PHASES, STAR_PARTS, Bug, Estimate, Phase, QuestionType, RedFlag, StarPart, Tags
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 SCORE_LEVELS = (0, 1, 2, 3, 4, 5)
@@ -80,6 +83,8 @@ class KeyPoint(_Strict):
     weight: int = Field(default=2, ge=1, le=3)
     phrasings: tuple[str, ...] = ()
     probe: str | None = None  # follow-up question aimed at this point when it is missed
+    phase: Phase | None = Field(default=None, description="design questions: the phase this point belongs to")
+    star: StarPart | None = Field(default=None, description="behavioural questions: the STAR part it belongs to")
 
     _patterns = field_validator("phrasings")(_check_patterns)
 
@@ -112,23 +117,65 @@ class Exemplar(_Strict):
 
 class Question(_Strict):
     id: str = Field(pattern=SLUG)
+    type: QuestionType = "concept"
     prompt: str = Field(min_length=1)
     model_answer: str = Field(min_length=1)
     difficulty: int = Field(default=2, ge=1, le=3)
+    last_reviewed: datetime.date | None = None
+    sources: tuple[str, ...] = Field(default=(), description="A paper, docs page or book section a reader can check")
+    tags: Tags | None = None
     key_points: tuple[KeyPoint, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     exemplars: tuple[Exemplar, ...] = ()
+    code: str | None = Field(default=None, description="code-review: the snippet, shown formatted with line numbers")
+    language: str = Field(default="python", pattern=SLUG)
+    bugs: tuple[Bug, ...] = ()
+    estimate: Estimate | None = None
+    red_flags: tuple[RedFlag, ...] = ()
 
     @model_validator(mode="after")
     def _unique_key_points(self) -> "Question":
-        for kind, ids in (("key point", [kp.id for kp in self.key_points]), ("misconception", [m.id for m in self.misconceptions])):
+        for kind, ids in (("key point", [kp.id for kp in self.key_points]), ("misconception", [m.id for m in self.misconceptions]),
+                          ("bug", [b.id for b in self.bugs]), ("red flag", [r.id for r in self.red_flags])):
             dupes = sorted({i for i in ids if ids.count(i) > 1})
             if dupes:
                 raise ValueError(f"duplicate {kind} ids: {dupes}")
-        known = {kp.id for kp in self.key_points}
+        known = {kp.id for kp in self.key_points} | {b.id for b in self.bugs}
         unknown = [m.id for m in self.misconceptions if m.contradicts and known and m.contradicts not in known]
         if unknown:
             raise ValueError(f"misconceptions {unknown} contradict a key point id that this question does not have")
+        return self
+
+    @model_validator(mode="after")
+    def _fields_of_its_type(self) -> "Question":
+        """Each type has its own required fields, and no other type's."""
+        problems: list[str] = []
+        own = {"code-review": {"code", "bugs"}, "estimate": {"estimate"}, "behavioural": {"red_flags"}}.get(self.type, set())
+        for name in ("code", "bugs", "estimate", "red_flags"):
+            present = bool(getattr(self, name))
+            if name in own and not present:
+                problems.append(f"a {self.type} question needs '{name}'")
+            elif present and name not in own:
+                problems.append(f"'{name}' belongs to another question type, not {self.type}")
+        phases = {kp.phase for kp in self.key_points if kp.phase}
+        stars = {kp.star for kp in self.key_points if kp.star}
+        if self.type == "design" and self.key_points and set(PHASES) - phases:
+            problems.append(f"a design question needs a key point in every phase; missing: {sorted(set(PHASES) - phases)}")
+        if self.type != "design" and phases:
+            problems.append("'phase' is for key points of design questions")
+        if self.type == "behavioural" and self.key_points and set(STAR_PARTS) - stars:
+            problems.append(f"a behavioural question needs a key point for every STAR part; missing: {sorted(set(STAR_PARTS) - stars)}")
+        if self.type != "behavioural" and stars:
+            problems.append("'star' is for key points of behavioural questions")
+        if self.type == "derivation" and self.key_points and len(self.key_points) < 3:
+            problems.append("a derivation needs at least three steps as key points")
+        if self.code is not None:
+            lines = self.code.rstrip("\n").count("\n") + 1
+            beyond = [b.id for b in self.bugs if b.line > lines]
+            if beyond:
+                problems.append(f"bugs {beyond} name a line past the snippet's {lines} lines")
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 

@@ -105,9 +105,16 @@ class ClaimMatch:
         return self.unit.text
 
 
+# An alternative written "#number" is met by any number in the clause ("cut latency by 40%", "3x"): how a
+# behavioural answer shows a quantified result, or an estimate its figures.
+NUMBER = "#number"
+
+
 def _alternative(text: str) -> Alternative:
     """An alternative's words: its content words, or, for one made only of function words ("against",
     "before", "per"), those words themselves."""
+    if text.strip() == NUMBER:
+        return Alternative((NUMBER,), False)
     everything = tokenize(text)
     tokens = [t for t in everything if not _is_cue(t)]
     content = tuple(t.stem for t in tokens if not t.is_stop)
@@ -149,7 +156,10 @@ def units_of(sentences: tuple[Sentence, ...], answer_index: int) -> list[Unit]:
                     continue
                 offset = sentence.start + start + a + clause[a:b].index(text)
                 tokens = tuple(t for t in sentence.tokens if not _is_cue(t) and offset <= t.start < offset + len(text))
-                units.append(Unit(text, offset, answer_index, tokens, listed, frozenset(t.stem for t in tokens)))
+                stems = frozenset(t.stem for t in tokens)
+                if any(_is_number(t) for t in tokens):
+                    stems |= {NUMBER}
+                units.append(Unit(text, offset, answer_index, tokens, listed, stems))
     return units
 
 
@@ -168,11 +178,17 @@ def _content_words(text: str) -> int:
     return sum(not t.is_stop for t in tokenize(text))
 
 
+def _is_number(token: Token) -> bool:
+    return any(c.isdigit() for c in token.stem)
+
+
 def find_alternative(alternative: Alternative, tokens: tuple[Token, ...]) -> tuple[Token, ...] | None:
     """The tokens of ``alternative`` in order, at most three other words apart; None if absent."""
     stems = alternative.stems
     if not stems:
         return ()
+    if stems == (NUMBER,):
+        return next(((t,) for t in tokens if _is_number(t)), None)
     for i, token in enumerate(tokens):
         if token.stem != stems[0]:
             continue
