@@ -13,6 +13,7 @@ import abc
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.bank.schema import Question, Topic
+from app.examiners.checks import EstimateCheck, GradedPart
 from app.llm.usage import TokenUsage
 
 
@@ -39,6 +40,16 @@ class StatedMisconception(BaseModel):
     corrected: bool = Field(default=False, description="Put right in a later answer of the same question")
 
 
+class StatedRedFlag(BaseModel):
+    """A red flag of a behavioural question that the answer shows, in the candidate's own words."""
+
+    red_flag_id: str
+    claim: str
+    quote: str
+    advice: str
+    cap: float
+
+
 class Grade(BaseModel):
     scores: dict[str, int] = Field(description="Criterion id -> score 0-5")
     overall: float = Field(
@@ -54,6 +65,9 @@ class Grade(BaseModel):
     follow_up_point: str | None = Field(default=None, description="Key point id the follow-up targets")
     examiner: str = Field(description="'offline' or 'llm:<model>@<host>'")
     flags: list[str] = Field(default=[], description="e.g. quote_not_found, fallback:llm_timeout")
+    estimate: EstimateCheck | None = Field(default=None, description="estimate questions: the figure found and how far off it is")
+    parts: list[GradedPart] = Field(default=[], description="design phases, STAR parts or bugs, and how many of their key points were made")
+    red_flags: list[StatedRedFlag] = Field(default=[], description="behavioural red flags the answer shows (each caps the grade)")
     usage: TokenUsage | None = None
 
 

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from app.bank.schema import KeyPoint, derive_key_points
 from app.errors import LLMBadOutput
 from app.examiners.evidence import evidence_cap, is_instruction_quote, only_instructions, supported_share
+from app.examiners.checks import ESTIMATE_CAP, check_estimate, graded_parts, red_flags_shown
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, TokenUsage, weighted_overall
 from app.examiners.offline.guards import is_non_answer
 from app.llm.client import LLMClient
@@ -172,17 +173,32 @@ class LLMExaminer(Examiner):
             _flag(flags, "capped_by_evidence")
             scores = {cid: min(score, cap) for cid, score in scores.items()}
         follow_up, follow_up_point = self._follow_up(out, missed, points)
+        # The same deterministic checks as the offline examiner: an estimate's figure, red flags.
+        overall = weighted_overall(request.topic, scores)  # never the model's arithmetic
+        estimate = check_estimate(request.question, request.answers)
+        red_flags = red_flags_shown(request.question, request.answers)
+        cap = min([ESTIMATE_CAP] * bool(estimate and estimate.caps) + [r.cap for r in red_flags], default=5.0)
+        if cap < 5.0:
+            _flag(flags, "estimate_off" if estimate and estimate.caps else "red_flag")
+            scores = {cid: min(score, int(cap)) if "correct" in cid else score for cid, score in scores.items()}
+            overall = min(weighted_overall(request.topic, scores), cap)
+        feedback = out.feedback.strip()[:MAX_FEEDBACK_CHARS]
+        if estimate is not None:
+            feedback = f"{estimate.describe()} {feedback}"
         return Grade(
             scores=scores,
-            overall=weighted_overall(request.topic, scores),  # never the model's arithmetic
+            overall=overall,
             covered=covered,
             missed=missed,
-            feedback=out.feedback.strip()[:MAX_FEEDBACK_CHARS],
+            feedback=feedback,
             follow_up=follow_up,
             follow_up_point=follow_up_point,
             examiner=self.name,
             flags=flags,
             usage=usage,
+            estimate=estimate,
+            parts=graded_parts(request.question, {c.key_point_id for c in covered}),
+            red_flags=red_flags,
         )
 
     @staticmethod

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.bank.schema import KeyPoint, Misconception, Question
+from app.bank.types import RedFlag
+from app.examiners.checks import ESTIMATE_CAP, VALUE_WEIGHT, EstimateCheck, check_estimate
 from app.examiners.offline.claims import ClaimMatch, Unit, find_alternative, compile_claim, find_claim, units_of
 from app.examiners.offline.assessment import restates, term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
@@ -65,11 +67,19 @@ class StatedMisconception:
     match: ClaimMatch
 
 
+@dataclass(frozen=True, slots=True)
+class ShownRedFlag:
+    red_flag: RedFlag
+    match: ClaimMatch
+
+
 @dataclass
 class RubricAssessment:
     points: list[PointResult] = field(default_factory=list)
     misconceptions: list[StatedMisconception] = field(default_factory=list)
     corrected: list[StatedMisconception] = field(default_factory=list)  # stated, then put right later
+    estimate: EstimateCheck | None = None
+    red_flags: list[ShownRedFlag] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     made_share: float = 0.0
     overall: float = 0.0
@@ -131,9 +141,16 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         result.points.append(PointResult(kp, made, contradicted, against.misconception if against else None))
     result.misconceptions = [m for m in result.misconceptions if m not in result.corrected]
 
-    total = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points) or 1
-    weighted = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points if p.credited) / total
-    breadth = sum(p.credited for p in result.points) / max(1, len(result.points))
+    total = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points)
+    weighted = sum(p.key_point.weight ** WEIGHT_POWER for p in result.points if p.credited)
+    made, count = sum(p.credited for p in result.points), len(result.points)
+    result.estimate = check_estimate(question, answers)
+    if result.estimate is not None:
+        # The figure is a core key point of its own, credited by how far off it is (``checks.py``).
+        total += VALUE_WEIGHT ** WEIGHT_POWER
+        weighted += VALUE_WEIGHT ** WEIGHT_POWER * result.estimate.credit
+        made, count = made + result.estimate.credit, count + 1
+    weighted, breadth = weighted / (total or 1), made / max(1, count)
     result.made_share = WEIGHTED_SHARE * weighted + (1 - WEIGHTED_SHARE) * breadth
     overall = 5 * grade_curve(result.made_share)
     errors = len(result.misconceptions) + len(result.contradictions)
@@ -153,6 +170,16 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         overall = min(overall, CONTRADICTION_CAP)
     if errors:
         overall = max(0.0, overall - ERROR_COST * errors)
+    if result.estimate is not None and result.estimate.caps:
+        result.flags.append("estimate_off" if result.estimate.found else "no_estimate")
+        overall = min(overall, ESTIMATE_CAP)
+    for red_flag in question.red_flags:
+        shown, _ = find_claim(red_flag.patterns, units, lists_count=True)
+        if shown is not None:
+            result.red_flags.append(ShownRedFlag(red_flag, shown))
+            overall = min(overall, red_flag.cap)
+    if result.red_flags:
+        result.flags.append("red_flag")
     listed = sum(u.listed for u in units)
     run_of_terms = term_run(sentences_of)
     if run_of_terms or (listed >= 3 and listed * 2 >= len(units)):

@@ -8,7 +8,8 @@ to a stated misconception first ("You said ... - <probe>"), then to the heaviest
 
 from __future__ import annotations
 
-from app.examiners.base import CoveredPoint, Grade, GradingRequest, MissedPoint, StatedMisconception
+from app.examiners.base import CoveredPoint, Grade, GradingRequest, MissedPoint, StatedMisconception, StatedRedFlag
+from app.examiners.checks import describe_parts, graded_parts
 from app.examiners.offline.feedback import flag_notes
 from app.examiners.offline.rubric import RubricAssessment
 
@@ -35,7 +36,8 @@ def criterion_levels(a: RubricAssessment, criterion_ids: list[str]) -> dict[str,
     scores: dict[str, int] = {}
     for cid in criterion_ids:
         if "correct" in cid or "accura" in cid:
-            scores[cid] = min(base, 2) if a.misconceptions else base
+            capped = a.misconceptions or (a.estimate is not None and a.estimate.caps)
+            scores[cid] = min(base, 2) if capped else base
         elif "depth" in cid or "complete" in cid:
             scores[cid] = max(0, min(5, int((a.overall + 5 * made) / 2 + 0.5)))
         elif "clarity" in cid or "communicat" in cid:
@@ -51,6 +53,11 @@ def follow_up_for(a: RubricAssessment) -> tuple[str | None, str | None]:
         if stated.misconception.probe:
             quote = _short(stated.match.quote, 90)
             return f"You said \u201c{quote}\u201d - {stated.misconception.probe}", stated.misconception.contradicts
+    if a.estimate is not None and a.estimate.verdict != "within-tolerance":
+        if a.estimate.found is None:
+            return f"What figure do you arrive at, in {a.estimate.unit}? Give one number with its unit and the steps behind it.", None
+        return (f"You arrived at \u201c{_short(a.estimate.found, 60)}\u201d. Walk me through the arithmetic step by step: "
+                "which factor would you double-check?"), None
     missed = sorted((p.key_point for p in a.points if not p.credited and p.key_point.weight >= 2), key=lambda kp: -kp.weight)
     if not missed:
         return None, None
@@ -59,12 +66,18 @@ def follow_up_for(a: RubricAssessment) -> tuple[str | None, str | None]:
     return probe, point.id
 
 
-def write_feedback(a: RubricAssessment, probed: str | None, probing_misconception: bool) -> str:
+def write_feedback(a: RubricAssessment, probed: str | None, probing_misconception: bool, structure: str = "") -> str:
     if "empty_answer" in a.flags:
         return "No answer was given, so nothing could be credited."
     if "no_answer" in a.flags:
         return "You said you did not know; nothing could be credited. Try reasoning out loud next time."
     parts: list[str] = []
+    if a.estimate is not None:
+        parts.append(a.estimate.describe())
+    for shown in a.red_flags[:2]:
+        parts.append(f"“{_short(shown.match.quote)}”: {shown.red_flag.advice.strip()}")
+    if structure:
+        parts.append(structure)
     for n, stated in enumerate(a.misconceptions[:2]):
         said = f"You said \u201c{_short(stated.match.quote)}\u201d"
         if probing_misconception and n == 0:
@@ -100,6 +113,7 @@ def write_feedback(a: RubricAssessment, probed: str | None, probing_misconceptio
 def claims_grade(request: GradingRequest, a: RubricAssessment, examiner: str) -> Grade:
     question, point_id = follow_up_for(a)
     probing_misconception = bool(a.misconceptions) and question is not None and question.startswith("You said")
+    parts = graded_parts(request.question, {p.key_point.id for p in a.points if p.credited})
     return Grade(
         scores=criterion_levels(a, [c.id for c in request.topic.criteria]),
         overall=a.overall,
@@ -113,9 +127,13 @@ def claims_grade(request: GradingRequest, a: RubricAssessment, examiner: str) ->
                                 corrected=s in a.corrected)
             for s in [*a.misconceptions, *a.corrected]
         ],
-        feedback=write_feedback(a, point_id, probing_misconception),
+        feedback=write_feedback(a, point_id, probing_misconception, describe_parts(parts)),
         follow_up=question,
         follow_up_point=point_id,
         examiner=examiner,
         flags=list(a.flags),
+        estimate=a.estimate,
+        parts=parts,
+        red_flags=[StatedRedFlag(red_flag_id=r.red_flag.id, claim=r.red_flag.claim, quote=r.match.quote,
+                                 advice=r.red_flag.advice.strip(), cap=r.red_flag.cap) for r in a.red_flags],
     )

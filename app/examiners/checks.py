@@ -1,0 +1,160 @@
+"""Type-specific checks both examiners apply the same way: an estimate's number, and which parts of a
+design (phases), a story (STAR parts) or a code review (bugs) the credited key points cover.
+
+The estimate check is exact and deterministic: the LLM examiner's grade is capped by it just as the
+offline one is, so a number off by an order of magnitude never passes on fluent reasoning.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from app.bank.schema import Question
+from app.bank.types import PHASES, STAR_PARTS
+from app.bank.units import dimension_of, estimate_of, ratio, to_base
+
+if TYPE_CHECKING:
+    from app.examiners.base import StatedRedFlag
+
+# Credit of the value within 10x falls from this (just outside the tolerance) to the floor (at 10x).
+NEAR_CREDIT = 0.6
+FAR_CREDIT = 0.2
+ORDER_OF_MAGNITUDE = 10.0
+# Correctness (and the overall) when the figure is 10x or more off, or missing.
+ESTIMATE_CAP = 2.0
+VALUE_WEIGHT = 3
+
+Verdict = Literal["within-tolerance", "within-10x", "off-by-10x-or-more", "no-figure"]
+
+
+class EstimateCheck(BaseModel):
+    """How the figure an answer arrives at compares with the question's expected value."""
+
+    expected: float = Field(description="The expected value, in `unit`")
+    unit: str
+    tolerance: float
+    found: str | None = Field(default=None, description="The answer's figure, exactly as written")
+    value: float | None = Field(default=None, description="That figure converted to `unit`")
+    ratio: float | None = Field(default=None, description="max(found/expected, expected/found)")
+    credit: float = Field(ge=0, le=1)
+    verdict: Verdict
+
+    @property
+    def caps(self) -> bool:
+        return self.verdict in ("off-by-10x-or-more", "no-figure")
+
+    def describe(self) -> str:
+        expected = f"about {_figure(self.expected)} {self.unit} (within {round(self.tolerance * 100)}%)"
+        if self.found is None:
+            return f"No figure in {self.unit} was found in the answer; the expected value is {expected}."
+        said = f"Your figure \u201c{self.found}\u201d is {_figure(self.value or 0)} {self.unit}; the expected value is {expected}"
+        if self.verdict == "within-tolerance":
+            return said + ": within tolerance."
+        if self.verdict == "within-10x":
+            return said + f": off by {self.ratio:.1f}x, partial credit for the value."
+        return said + f": off by {self.ratio:.0f}x or more, so correctness is capped at 2."
+
+
+def _figure(value: float) -> str:
+    if value == 0:
+        return "0"
+    if abs(value) >= 1e6 or abs(value) < 1e-2:
+        return f"{value:.2g}"
+    return f"{value:.3g}"
+
+
+def check_estimate(question: Question, answers: list[str]) -> EstimateCheck | None:
+    """The estimate of the thread: the figure of the latest answer that gives one (a follow-up may
+    revise the number), graded against the question's expected value."""
+    spec = question.estimate
+    if spec is None:
+        return None
+    dimension = dimension_of(spec.unit)
+    assert dimension is not None  # validated at load
+    expected_base = to_base(spec.value, spec.unit)
+    found = None
+    for answer in reversed(answers):
+        found = estimate_of(answer, dimension)
+        if found is not None:
+            break
+    base = dict(expected=spec.value, unit=spec.unit, tolerance=spec.tolerance)
+    if found is None:
+        return EstimateCheck(**base, credit=0.0, verdict="no-figure")
+    off = ratio(found.value, expected_base)
+    value = found.value / to_base(1.0, spec.unit)
+    low, high = 1 - spec.tolerance, 1 + spec.tolerance
+    if low <= found.value / expected_base <= high:
+        credit, verdict = 1.0, "within-tolerance"
+    elif off < ORDER_OF_MAGNITUDE:
+        edge = max(high, 1 / low)
+        share = (math.log(off) - math.log(edge)) / (math.log(ORDER_OF_MAGNITUDE) - math.log(edge))
+        credit, verdict = NEAR_CREDIT - (NEAR_CREDIT - FAR_CREDIT) * max(0.0, min(1.0, share)), "within-10x"
+    else:
+        credit, verdict = 0.0, "off-by-10x-or-more"
+    return EstimateCheck(**base, found=found.text, value=value, ratio=round(off, 3), credit=round(credit, 3), verdict=verdict)
+
+
+class GradedPart(BaseModel):
+    """One part of a structured answer: a design phase, a STAR part, or a planted bug."""
+
+    kind: Literal["phase", "star", "bug"]
+    id: str
+    title: str
+    covered: int = Field(description="Key points of this part the answer made")
+    total: int
+
+
+def graded_parts(question: Question, credited: set[str]) -> list[GradedPart]:
+    """Which phases (design), STAR parts (behavioural) or bugs (code review) the credited key points
+    (ids in ``credited``) cover."""
+    parts: list[GradedPart] = []
+    if question.type == "design":
+        for phase, title in PHASES.items():
+            ids = [kp.id for kp in question.key_points if kp.phase == phase]
+            parts.append(GradedPart(kind="phase", id=phase, title=title, covered=sum(i in credited for i in ids), total=len(ids)))
+    elif question.type == "behavioural":
+        for star, title in STAR_PARTS.items():
+            ids = [kp.id for kp in question.key_points if kp.star == star]
+            parts.append(GradedPart(kind="star", id=star, title=title, covered=sum(i in credited for i in ids), total=len(ids)))
+    elif question.type == "code-review":
+        for bug in question.bugs:
+            ids = [f"{bug.id}-{part}" for part in ("where", "symptom", "fix")]
+            parts.append(GradedPart(kind="bug", id=bug.id, title=f"Line {bug.line}: {bug.text}",
+                                    covered=sum(i in credited for i in ids), total=3))
+    return parts
+
+
+def describe_parts(parts: list[GradedPart]) -> str:
+    """One sentence for the feedback: which parts the answer covered."""
+    if not parts:
+        return ""
+    kind = parts[0].kind
+    if kind == "bug":
+        found = [p for p in parts if p.covered]
+        complete = [p for p in parts if p.covered == p.total]
+        return (f"Bugs found: {len(found)} of {len(parts)}" + (f" ({len(complete)} with where, symptom and fix)" if found else "") + ".")
+    missing = [p.title.lower() for p in parts if p.covered == 0]
+    label = "Phases" if kind == "phase" else "STAR parts"
+    covered = len(parts) - len(missing)
+    return f"{label} covered: {covered} of {len(parts)}" + (f"; missing: {', '.join(missing)}." if missing else ".")
+
+
+def red_flags_shown(question: Question, answers: list[str]) -> list["StatedRedFlag"]:
+    """The behavioural red flags the thread shows, each with the clause that shows it (claim patterns,
+    read the same way for both examiners)."""
+    from app.examiners.base import StatedRedFlag
+    from app.examiners.offline.claims import find_claim, units_of
+    from app.examiners.offline.text import split_sentences
+
+    if not question.red_flags:
+        return []
+    units = [u for i, answer in enumerate(answers) for u in units_of(split_sentences(answer), i)]
+    shown: list[StatedRedFlag] = []
+    for flag in question.red_flags:
+        match, _ = find_claim(flag.patterns, units, lists_count=True)
+        if match is not None:
+            shown.append(StatedRedFlag(red_flag_id=flag.id, claim=flag.claim, quote=match.quote, advice=flag.advice.strip(), cap=flag.cap))
+    return shown
