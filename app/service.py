@@ -48,6 +48,9 @@ from app.streaming import OnChunk, ReplyEvent, ReplyStreams
 from app.turns import ID_SHAPE, current_thread, hash_token, prompt_of, token_matches, view_of, visible_grade
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
 
+# Design answers cover six phases: they may be this many times longer than other answers.
+LONG_ANSWER_FACTOR = 2
+
 log = logging.getLogger("viva.service")
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +117,12 @@ class InterviewService(Recovery):
     async def accept_answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> AcceptedAnswer:
         """Check and store an answer (with the move to GRADING); raises before anything is stored when
         the answer is too large, the token is wrong, or the interview is not waiting for this answer."""
-        if len(text) > self.settings.max_answer_chars:
-            raise PayloadTooLarge(
-                f"the answer has {len(text)} characters; the limit is {self.settings.max_answer_chars}",
-                hint="shorten the answer (VIVA_MAX_ANSWER_CHARS sets the limit)",
-            )
+        if len(text) > self.settings.max_answer_chars * LONG_ANSWER_FACTOR:
+            raise _too_long(text, self.settings.max_answer_chars * LONG_ANSWER_FACTOR)
         interview = await self._load(interview_id, token)
+        limit = self.describe_question(interview.turns[-1].topic_id, interview.turns[-1].question_id)[1] or 0
+        if len(text) > limit:
+            raise _too_long(text, limit)
         state, actions = transition(interview.plan, interview.state, Answer())
         open_turn = interview.turns[-1]
         _check_turn(interview, turn)
@@ -250,7 +253,7 @@ class InterviewService(Recovery):
             message=message,
             grade=visible_grade(grade, ctx.next_is_follow_up) if show_feedback else None,
             progress=progress_of(plan, state, self.topic_titles),
-            current=prompt_of(new_turn, state) if new_turn else None,
+            current=prompt_of(new_turn, state, self.describe_question) if new_turn else None,
         )
 
     async def _speak(self, interviewer: Interviewer, ctx: ReplyContext, on_chunk: OnChunk | None) -> tuple[str, TokenUsage]:
@@ -275,7 +278,7 @@ class InterviewService(Recovery):
         """The turn that records a question or follow-up: the interviewer's words, then the verbatim prompt."""
         ref = ask.ref
         is_question = isinstance(ask, AskQuestion)
-        prompt = self.bank.question(ref.topic_id, ref.question_id).prompt if is_question else ask.text
+        prompt = self.bank.question(ref.topic_id, ref.question_id).asked if is_question else ask.text
         return TurnRow(
             interview_id=interview_id, seq=seq, topic_id=ref.topic_id, question_id=ref.question_id,
             kind="question" if is_question else "follow_up", message=f"{words}\n\n{prompt}" if words else prompt,
@@ -296,7 +299,22 @@ class InterviewService(Recovery):
         return loaded
 
     def _view(self, interview: LoadedInterview) -> InterviewView:
-        return view_of(interview, self.topic_titles)
+        return view_of(interview, self.topic_titles, self.describe_question)
+
+    def describe_question(self, topic_id: str, question_id: str) -> tuple[str, int | None]:
+        """(type, answer size limit) of a question: design answers may be LONG_ANSWER_FACTOR times longer."""
+        try:
+            kind = self.bank.question(topic_id, question_id).type
+        except KeyError:  # a question removed from the bank since the interview began
+            kind = "concept"
+        return kind, self.settings.max_answer_chars * (LONG_ANSWER_FACTOR if kind == "design" else 1)
+
+
+def _too_long(text: str, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"the answer has {len(text)} characters; the limit for this question is {limit}",
+        hint="shorten the answer (VIVA_MAX_ANSWER_CHARS sets the limit; design questions allow twice as much)",
+    )
 
 
 def _check_turn(interview: LoadedInterview, turn: int | None) -> None:

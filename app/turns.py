@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import hashlib
 import hmac
 import re
@@ -43,20 +45,30 @@ def current_thread(turns: list[TurnRow]) -> list[TurnRow]:
     return turns[start:]
 
 
-def prompt_of(turn: TurnRow, state: InterviewState) -> CurrentPrompt:
+# (question type, answer size limit) of a question, by topic id and question id.
+Describe = Callable[[str, str], tuple[str, int | None]]
+
+
+def _undescribed(_topic_id: str, _question_id: str) -> tuple[str, int | None]:
+    return "concept", None
+
+
+def prompt_of(turn: TurnRow, state: InterviewState, describe: Describe = _undescribed) -> CurrentPrompt:
+    kind, limit = describe(turn.topic_id, turn.question_id)
     return CurrentPrompt(
         turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
         difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
+        question_type=kind, max_answer_chars=limit,
     )
 
 
-def view_of(interview: LoadedInterview, topic_titles: dict[str, str]) -> InterviewView:
+def view_of(interview: LoadedInterview, topic_titles: dict[str, str], describe: Describe = _undescribed) -> InterviewView:
     """The API view of an interview: state, progress, and the prompt awaiting an answer."""
     plan, state, turns = interview.plan, interview.state, interview.turns
     open_turn = turns[-1] if turns and turns[-1].answer is None and not state.status.is_over else None
     return InterviewView(
         id=interview.id, state=state.status, options=plan.options, examiner=interview.row.examiner,
         progress=progress_of(plan, state, topic_titles),
-        current=prompt_of(open_turn, state) if open_turn else None,
+        current=prompt_of(open_turn, state, describe) if open_turn else None,
         created_at=interview.row.created_at, finished_at=interview.row.finished_at,
     )

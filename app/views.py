@@ -30,6 +30,8 @@ class CurrentPrompt(BaseModel):
     question_id: str
     difficulty: int
     asked_at: datetime
+    question_type: str = Field(default="concept", description="concept, derivation, estimate, code-review, design or behavioural")
+    max_answer_chars: int | None = Field(default=None, description="The answer size limit for this prompt (design answers may be longer)")
 
 
 class InterviewView(BaseModel):

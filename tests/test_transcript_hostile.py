@@ -34,7 +34,11 @@ async def test_markdown_neutralises_hostile_answers(client: httpx.AsyncClient) -
     assert "<script" not in md and "<img" not in md and "<!--" not in md and "<b>" not in md
     assert "&lt;script&gt;" in md
     assert not re.search(r"(?<!\\)\]\(", md) and "\\[click\\]" in md  # no link or image syntax survives
-    assert "```" not in md  # the candidate's fence cannot open a code block
+    # The candidate's fenced code is shown as code, inside a fence it cannot close early: the block holds
+    # exactly the fenced line, and the text after it is prose again (escaped).
+    fenced = re.findall(r"^> (`{3,})python\n((?:> .*\n)*?)> \1$", md, re.MULTILINE)
+    assert fenced and all(body == "> print('fenced')  `inline` ``double``\n" for _, body in fenced)
+    assert sum(line.lstrip("> ").startswith("```") for line in md.splitlines()) == 2 * len(fenced)
     # No heading, list or setext underline comes from candidate text: every such line is ours.
     ours = re.compile(r"^(#{1,3} (Viva mock interview|Options chosen|Scores by topic|Summary|Questions|Reproducibility|\d+\. )|- \*\*|  - `|- \S)")
     for line in md.splitlines():

@@ -146,6 +146,13 @@ class Question(_Strict):
             raise ValueError(f"misconceptions {unknown} contradict a key point id that this question does not have")
         return self
 
+    @property
+    def asked(self) -> str:
+        """What the candidate is shown: the prompt, and a code review's snippet as a fenced code block."""
+        if not self.code:
+            return self.prompt
+        return f"{self.prompt}\n\n```{self.language}\n{self.code.rstrip()}\n```"
+
     @model_validator(mode="after")
     def _fields_of_its_type(self) -> "Question":
         """Each type has its own required fields, and no other type's."""

@@ -24,6 +24,14 @@ SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
 QuestionType = Literal["concept", "derivation", "estimate", "code-review", "design", "behavioural"]
 QUESTION_TYPES: tuple[str, ...] = ("concept", "derivation", "estimate", "code-review", "design", "behavioural")
+TYPE_LABELS: dict[str, tuple[str, str]] = {
+    "concept": ("Concepts", "Explain an idea and why it works"),
+    "derivation": ("Derivations", "Work the maths step by step"),
+    "estimate": ("Estimates", "Back-of-envelope numbers with units"),
+    "code-review": ("Code review", "Find the bugs in a snippet"),
+    "design": ("System design", "Design an ML system end to end"),
+    "behavioural": ("Behavioural", "Tell a story from your own work"),
+}
 
 Phase = Literal["requirements", "data", "baseline", "evaluation", "serving", "monitoring"]
 PHASES: dict[str, str] = {

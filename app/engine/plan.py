@@ -13,6 +13,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.bank.loader import QuestionBank
+from app.bank.schema import Question
+from app.bank.types import QuestionType, Role, Seniority
 from app.errors import InvalidPlan
 from app.sanitize import clean_text
 
@@ -37,6 +39,29 @@ class FeedbackMode(StrEnum):
     AT_END = "at_end"
 
 
+# The default mix when the candidate picks no types: roughly how often each kind comes up in real
+# deep-learning interviews (explanations most, then derivations and numbers, then the rest).
+REALISTIC_MIX: dict[str, float] = {
+    "concept": 0.45, "derivation": 0.15, "estimate": 0.15, "code-review": 0.1, "design": 0.1, "behavioural": 0.05,
+}
+
+
+class Focus(BaseModel):
+    """Who the interview is for: questions tagged for these roles and levels are asked first."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    roles: list[Role] = Field(default=[], description="mle, research, applied-scientist; empty: any")
+    seniority: Seniority | None = Field(default=None, description="junior, mid or senior; none: any")
+
+    def matches(self, question: Question) -> bool:
+        tags = question.tags
+        if tags is None:
+            return not self.roles and self.seniority is None
+        return (not self.roles or bool(set(self.roles) & set(tags.roles))) and (
+            self.seniority is None or self.seniority in tags.seniority)
+
+
 class InterviewOptions(BaseModel):
     """What the candidate chooses on the start page (or in ``POST /api/interviews``)."""
 
@@ -48,6 +73,14 @@ class InterviewOptions(BaseModel):
     max_follow_ups: int = Field(default=1, ge=0, le=3, description="Follow-up probes per question")
     feedback: FeedbackMode = FeedbackMode.PER_ANSWER
     candidate_name: str | None = Field(default=None, max_length=80)
+    question_types: list[QuestionType] = Field(
+        default=[], description="Only these question types; empty: a realistic mix of every type the topics have")
+    focus: Focus = Field(default_factory=Focus, description="Role and seniority to prefer")
+
+    @field_validator("question_types")
+    @classmethod
+    def _no_duplicate_types(cls, types: list[str]) -> list[str]:
+        return list(dict.fromkeys(types))
 
     @field_validator("topics")
     @classmethod
@@ -100,19 +133,36 @@ def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int) -> Inte
     topic_ids = options.topics or _balanced_topics(bank, rng)
     plans = []
     for topic_id in topic_ids:
-        questions = list(bank.topic(topic_id).questions)
+        questions = [q for q in bank.topic(topic_id).questions if not options.question_types or q.type in options.question_types]
         if len(questions) < options.questions_per_topic:
+            kinds = f" of types {options.question_types}" if options.question_types else ""
+            having = [t for t in bank.topics if sum(not options.question_types or q.type in options.question_types
+                                                    for q in bank.topic(t).questions) >= options.questions_per_topic]
             raise InvalidPlan(
-                f"topic {topic_id!r} has {len(questions)} questions, fewer than questions_per_topic="
+                f"topic {topic_id!r} has {len(questions)} questions{kinds}, fewer than questions_per_topic="
                 f"{options.questions_per_topic}",
-                hint="lower questions_per_topic",
+                hint=f"lower questions_per_topic, allow more question types, or choose topics that have them: {having}",
             )
-        rng.shuffle(questions)
+        focused = [q for q in questions if options.focus.matches(q)]
+        # The focus narrows the pool when it leaves enough to choose from; otherwise it only goes first.
+        if len(focused) >= options.questions_per_topic:
+            questions = focused
+        questions = _weighted_order(questions, rng, options.focus)
         # Easier first within a topic when not adaptive; adaptive picks by level at run time.
         questions.sort(key=lambda q: q.difficulty)
         refs = [QuestionRef(topic_id=topic_id, question_id=q.id, difficulty=q.difficulty) for q in questions]
         plans.append(TopicPlan(topic_id=topic_id, candidates=refs))
     return InterviewPlan(options=options, topics=plans)
+
+
+def _weighted_order(questions: list[Question], rng: random.Random, focus: Focus) -> list[Question]:
+    """A shuffle weighted by the realistic mix of types (and the focus): a weighted random order
+    (each question keyed by u ** (1 / weight)), so common types tend to come first without always
+    doing so."""
+    def key(q: Question) -> float:
+        weight = REALISTIC_MIX.get(q.type, 0.1) * (3.0 if focus.matches(q) else 1.0)
+        return rng.random() ** (1.0 / weight)
+    return sorted(questions, key=key, reverse=True)
 
 
 def _balanced_topics(bank: QuestionBank, rng: random.Random) -> list[str]:

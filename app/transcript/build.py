@@ -85,7 +85,10 @@ def build_transcript(
         ] if grade else []
         questions.append(QuestionRecord(
             topic_id=topic.id, topic_title=topic.title, question_id=question.id, difficulty=question.difficulty,
-            prompt=question.prompt,
+            question_type=question.type, prompt=question.prompt, code=question.code,
+            expected=None if open_thread or question.estimate is None else
+            f"about {question.estimate.value:g} {question.estimate.unit} (within {round(question.estimate.tolerance * 100)}%); "
+            f"assumes {question.estimate.assumptions.strip()}",
             # The model answer is shown only once the question is behind the candidate.
             model_answer="" if open_thread else question.model_answer,
             exchanges=[ExchangeRecord(

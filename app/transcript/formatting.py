@@ -73,3 +73,12 @@ def bar(value: float | None, cells: int = 10) -> str:
     """A text bar for Markdown tables: filled blocks for the score out of 5."""
     filled = 0 if value is None else round(max(0.0, min(5.0, value)) / 5 * cells)
     return "█" * filled + "░" * (cells - filled)
+
+
+PARTS_LABEL = {"phase": "Design phases covered", "star": "STAR parts covered", "bug": "Bugs found (where, symptom, fix)"}
+
+
+def question_type(kind: str) -> str:
+    from app.bank.types import TYPE_LABELS
+
+    return TYPE_LABELS.get(kind, (kind, ""))[0]

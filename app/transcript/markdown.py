@@ -76,6 +76,13 @@ def _grade(q: QuestionRecord) -> list[str]:
         out += [f"- {one_line(c.text)}: \u201c{one_line(c.quote)}\u201d" for c in g.covered]
     if g.missed:
         out += ["", "**Key points missed**", ""] + [f"- {one_line(m.text)}" for m in g.missed]
+    if g.estimate is not None:
+        out += ["", "**Your figure**", ""] + paragraphs(g.estimate.describe())
+    if g.parts:
+        out += ["", f"**{fmt.PARTS_LABEL[g.parts[0].kind]}**", ""]
+        out += [f"- {one_line(p.title)}: {p.covered} of {p.total}" for p in g.parts]
+    if g.red_flags:
+        out += ["", "**Red flags**", ""] + [f"- \u201c{one_line(r.quote)}\u201d: {one_line(r.advice)}" for r in g.red_flags]
     if g.feedback.strip():
         out += ["", "**Feedback**", ""] + paragraphs(g.feedback)
     out += ["", f"*Graded by {one_line(g.examiner)}" + (f"; flags: {one_line(', '.join(g.flags))}" if g.flags else "") + "*"]
@@ -84,8 +91,11 @@ def _grade(q: QuestionRecord) -> list[str]:
 
 def _question(n: int, q: QuestionRecord) -> list[str]:
     out = ["", f"### {n}. {one_line(q.topic_title)}: {fmt.score(q.score)}", ""]
-    out.append(f"*Difficulty {fmt.difficulty(q.difficulty)} \u00b7 time spent {fmt.duration(q.time_spent_seconds)}*")
+    out.append(f"*{fmt.question_type(q.question_type)} \u00b7 difficulty {fmt.difficulty(q.difficulty)} \u00b7 "
+               f"time spent {fmt.duration(q.time_spent_seconds)}*")
     out += _exchanges(q) + _grade(q)
+    if q.expected:
+        out += ["", "**Expected figure**", ""] + paragraphs(q.expected)
     if q.model_answer:
         out += ["", "**Model answer**", ""] + blockquote(reflow(q.model_answer))
     return out

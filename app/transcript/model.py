@@ -45,7 +45,10 @@ class QuestionRecord(BaseModel):
     topic_title: str
     question_id: str
     difficulty: int
+    question_type: str = Field(default="concept", description="concept, derivation, estimate, code-review, design or behavioural")
     prompt: str
+    code: str | None = Field(default=None, description="code-review questions: the snippet the candidate reviewed")
+    expected: str | None = Field(default=None, description="estimate questions, once behind the candidate: the expected value and its assumptions")
     model_answer: str
     exchanges: list[ExchangeRecord]
     score: float | None = Field(description="0-5: the thread's final grade; 0 when skipped; None if unanswered")

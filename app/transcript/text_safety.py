@@ -50,11 +50,51 @@ def one_line(text: str) -> str:
     return escape_line(" ".join(clean(text).split()))
 
 
+_FENCE = re.compile(r"^```[ \t]*([\w+-]*)[ \t]*\n(.*?)(?:^```[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
+
+
+def split_fences(text: str) -> list[tuple[bool, str, str]]:
+    """(is code, language, text) parts of a text, split at fenced code blocks (an unclosed fence runs to
+    the end, as in Markdown)."""
+    parts: list[tuple[bool, str, str]] = []
+    position = 0
+    for match in _FENCE.finditer(text):
+        if match.start() > position:
+            parts.append((False, "", text[position:match.start()]))
+        parts.append((True, match.group(1), match.group(2).rstrip("\n")))
+        position = match.end()
+    if position < len(text):
+        parts.append((False, "", text[position:]))
+    return parts
+
+
+def code_block(code: str, language: str = "") -> list[str]:
+    """Code as a fenced block whose fence is longer than any backtick run inside it, so the code cannot
+    close it; inside a fence Markdown shows every character as typed."""
+    code = clean(code).rstrip()
+    run = max((len(m) for m in re.findall(r"`{3,}", code)), default=2)
+    fence = "`" * (run + 1)
+    language = re.sub(r"[^\w+-]", "", language)
+    return [f"{fence}{language}", *code.split("\n"), fence]
+
+
 def paragraphs(text: str, width: int = WRAP_WIDTH) -> list[str]:
     """Untrusted multi-line text as Markdown source lines. Blank lines separate paragraphs (an empty
-    string in the result); a line break the author typed is kept as a hard break (trailing ``\\``)."""
+    string in the result); a line break the author typed is kept as a hard break (trailing ``\\``);
+    fenced code stays a fenced code block."""
     out: list[str] = []
-    for block in re.split(r"\n\s*\n", clean(text).strip()):
+    for is_code, language, part in split_fences(clean(text)):
+        if is_code:
+            out += ([""] if out else []) + code_block(part, language)
+        else:
+            lines = _prose(part, width)
+            out += ([""] if out and lines else []) + lines
+    return out
+
+
+def _prose(text: str, width: int) -> list[str]:
+    out: list[str] = []
+    for block in re.split(r"\n\s*\n", text.strip()):
         lines = [ln for ln in block.split("\n") if ln.strip()]
         if not lines:
             continue

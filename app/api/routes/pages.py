@@ -20,6 +20,7 @@ from fastapi.templating import Jinja2Templates
 
 from app.api.deps import BankDep, ServiceDep, SettingsDep
 from app.api.routes.topics import describe_examiner
+from app.bank.types import QUESTION_TYPES, ROLES, SENIORITY, TYPE_LABELS
 from app.config import Settings
 from app.engine.plan import DEFAULT_TOPIC_COUNT
 from app.transcript.build import viva_version
@@ -80,9 +81,14 @@ def _render(request: Request, template: str, page: str, **context: Any) -> HTMLR
 @router.get("/", response_class=HTMLResponse)
 async def start_page(request: Request, bank: BankDep, settings: SettingsDep, service: ServiceDep) -> HTMLResponse:
     topics = sorted(bank.topics.values(), key=lambda t: t.title.lower())
+    type_counts = {t.id: {kind: sum(q.type == kind for q in t.questions) for kind in QUESTION_TYPES} for t in topics}
     return _render(
         request, "start.html", "start",
         topics=topics,
+        type_counts=type_counts,
+        question_types=TYPE_LABELS,
+        roles=ROLES,
+        seniority=SENIORITY,
         default_topic_count=min(DEFAULT_TOPIC_COUNT, len(topics)),
         examiner=describe_examiner(settings, service.grader.name),
         max_answer_chars=settings.max_answer_chars,

@@ -44,25 +44,69 @@ export function announce(text) {
   setTimeout(() => { region.textContent = text; }, 50);
 }
 
-/** Paragraphs from plain text (blank lines split paragraphs, single newlines become <br>). */
+/** Split text at fenced code blocks (```lang ... ```): [{code, lang, text}] in order. An unclosed fence
+ * runs to the end, as it would in Markdown. */
+export function splitFences(text) {
+  const parts = [];
+  const fence = /^```[ \t]*([\w+-]*)[ \t]*\n([\s\S]*?)(?:^```[ \t]*$|(?![\s\S]))/gm;
+  let pos = 0;
+  for (const m of String(text || "").matchAll(fence)) {
+    if (m.index > pos) parts.push({ code: false, text: text.slice(pos, m.index) });
+    parts.push({ code: true, lang: m[1] || "", text: m[2].replace(/\n$/, "") });
+    pos = m.index + m[0].length;
+  }
+  if (pos < String(text || "").length) parts.push({ code: false, text: String(text).slice(pos) });
+  return parts;
+}
+
+/** A code block: monospace, indentation kept, one numbered line per source line (numbers are CSS, so
+ * copying the code copies no numbers). Text goes in through textContent: nothing is interpreted. */
+export function codeBlock(code, lang = "") {
+  const block = document.createElement("pre");
+  block.className = "code";
+  if (lang) block.dataset.lang = lang;
+  const inner = document.createElement("code");
+  for (const line of String(code).split("\n")) {
+    const span = document.createElement("span");
+    span.className = "code-line";
+    span.textContent = line || "\u200b";
+    inner.append(span, "\n");
+  }
+  block.append(inner);
+  return block;
+}
+
+/** Paragraphs from plain text (blank lines split paragraphs, single newlines become <br>); fenced
+ * code blocks become code blocks. */
 export function paragraphs(text) {
   const frag = document.createDocumentFragment();
-  for (const para of String(text || "").split(/\n{2,}/)) {
-    if (!para.trim()) continue;
-    const p = document.createElement("p");
-    para.split("\n").forEach((line, i) => {
-      if (i) p.append(document.createElement("br"));
-      p.append(document.createTextNode(line));
-    });
-    frag.append(p);
+  for (const part of splitFences(text)) {
+    if (part.code) {
+      frag.append(codeBlock(part.text, part.lang));
+      continue;
+    }
+    for (const para of part.text.split(/\n{2,}/)) {
+      if (!para.trim()) continue;
+      const p = document.createElement("p");
+      para.replace(/^\n+|\n+$/g, "").split("\n").forEach((line, i) => {
+        if (i) p.append(document.createElement("br"));
+        p.append(document.createTextNode(line));
+      });
+      frag.append(p);
+    }
   }
   return frag;
 }
 
-/**
- * The answer text with the given quotes marked. The text is only ever split into text nodes,
- * so whatever the candidate typed stays literal text. Overlapping quotes merge.
- */
+/** True when an answer looks like code: a fence, or several indented or code-like lines. */
+export function looksLikeCode(text) {
+  const value = String(text || "");
+  if (/^```/m.test(value)) return true;
+  const lines = value.split("\n").filter((l) => l.trim());
+  const codeLike = lines.filter((l) => /^( {4}|\t)|[;{}]\s*$|^\s*(def|class|for|if|return|import|from)\b.*[:(]/.test(l));
+  return lines.length >= 2 && codeLike.length * 2 >= lines.length;
+}
+
 export function markQuotes(text, quotes) {
   text = String(text || "");
   const ranges = [];

@@ -2,7 +2,7 @@
 // page in step with the server (sync.js). Drafts survive reloads; a stale tab is refused by the server
 // (the answer names its turn), so a send is one request.
 import { api, streamAnswer, loadDraft, saveDraft, clearDrafts, ApiError } from "./api.js";
-import { $, notice, announce, paragraphs, confirmDialog, formatDuration } from "./dom.js";
+import { $, notice, announce, paragraphs, confirmDialog, formatDuration, looksLikeCode } from "./dom.js";
 import { isOver } from "./status.js";
 import { Sync, promptKey } from "./sync.js";
 import { Thread } from "./thread.js";
@@ -20,6 +20,10 @@ const counter = $("#char-counter");
 
 const thread = new Thread($("#thread"), id);
 const page = { maxChars: 8000, busy: false };
+// The limit of the prompt being answered (design answers may be longer), else the server's default.
+const limit = () => (sync.view && sync.view.current && sync.view.current.max_answer_chars) || page.maxChars;
+// An answer with code in it (a fence, or lines of code): Enter makes a new line, Ctrl+Enter sends.
+const inCode = () => looksLikeCode(box.value) || (box.value.match(/^```/gm) || []).length % 2 === 1;
 const SLOW_NOTICE = "The interviewer is taking longer than usual. Your answer is kept; please wait…";
 
 const sync = new Sync(id, {
@@ -120,11 +124,11 @@ function setBusy(busy) {
 
 function updateCounter() {
   const n = box.value.length;
-  counter.hidden = n < page.maxChars * 0.8;
-  counter.classList.toggle("over", n > page.maxChars);
-  counter.textContent = n > page.maxChars
-    ? `${n.toLocaleString()} / ${page.maxChars.toLocaleString()} characters: too long`
-    : `${n.toLocaleString()} / ${page.maxChars.toLocaleString()} characters`;
+  counter.hidden = n < limit() * 0.8;
+  counter.classList.toggle("over", n > limit());
+  counter.textContent = n > limit()
+    ? `${n.toLocaleString()} / ${limit().toLocaleString()} characters: too long`
+    : `${n.toLocaleString()} / ${limit().toLocaleString()} characters`;
 }
 
 function keepText(text) {
@@ -271,7 +275,8 @@ form.addEventListener("submit", (event) => {
 });
 
 box.addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && !event.shiftKey && !event.isComposing && !event.altKey && !event.ctrlKey && !event.metaKey) {
+  if (event.key !== "Enter" || event.isComposing || event.altKey) return;
+  if (event.ctrlKey || event.metaKey || (!event.shiftKey && !inCode())) {
     event.preventDefault();
     send();
   }
@@ -279,8 +284,9 @@ box.addEventListener("keydown", (event) => {
 
 box.addEventListener("input", () => {
   updateCounter();
+  box.classList.toggle("code-input", inCode());
   if (sync.view && sync.view.current && !page.busy) saveDraft(id, promptKey(sync.view.current), box.value);
-  if (!errorBox.hidden && box.value.length <= page.maxChars) notice(errorBox, "");
+  if (!errorBox.hidden && box.value.length <= limit()) notice(errorBox, "");
 });
 
 skipButton.addEventListener("click", () => act("skip"));

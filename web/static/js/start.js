@@ -26,12 +26,23 @@ function readOptions() {
   if (!Number.isInteger(perTopic) || perTopic < 1 || perTopic > 10) {
     throw new Error("Questions per topic must be a whole number from 1 to 10.");
   }
-  const short = boxes().filter((b) => b.checked && Number(b.dataset.questions) < perTopic);
+  const types = data.getAll("question_types").map(String);
+  const available = (box) => {
+    const counts = JSON.parse(box.dataset.types || "{}");
+    return types.length ? types.reduce((n, t) => n + (counts[t] || 0), 0) : Number(box.dataset.questions);
+  };
+  const short = boxes().filter((b) => b.checked && available(b) < perTopic);
   if (short.length) {
     const names = short.map((b) => b.closest("label").querySelector(".topic-title").textContent).join(", ");
-    throw new Error(`Not enough questions for ${perTopic} per topic in: ${names}. Lower the number or untick those topics.`);
+    const kinds = types.length ? " of the chosen types" : "";
+    throw new Error(`Not enough questions${kinds} for ${perTopic} per topic in: ${names}. Lower the number, allow more types or untick those topics.`);
   }
+  const role = String(data.get("focus_role") || "");
+  const seniority = String(data.get("focus_seniority") || "");
   return {
+    question_types: types,
+    focus: { roles: role ? [role] : [], seniority: seniority || null },
+    max_follow_ups: Number(data.get("max_follow_ups")),
     topics,
     questions_per_topic: perTopic,
     difficulty: String(data.get("difficulty")),

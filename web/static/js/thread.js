@@ -1,10 +1,26 @@
 // The conversation as bubbles: the interviewer's messages, the candidate's answers, feedback panels.
 import { api } from "./api.js";
-import { h, paragraphs, markQuotes } from "./dom.js";
+import { h, paragraphs, markQuotes, splitFences, codeBlock, looksLikeCode } from "./dom.js";
 import { feedbackPanel } from "./feedback.js";
 import { isOver } from "./status.js";
 
 const KIND_LABEL = { question: "Question", follow_up: "Follow-up" };
+
+/** A candidate's answer: prose with the covered quotes marked, and code (fenced, or an answer that is
+ * code) as a code block. */
+export function answerBody(text, quotes) {
+  const frag = document.createDocumentFragment();
+  const parts = splitFences(text);
+  if (parts.length === 1 && !parts[0].code && looksLikeCode(text)) {
+    frag.append(codeBlock(text));
+    return frag;
+  }
+  for (const part of parts) {
+    if (part.code) frag.append(codeBlock(part.text, part.lang));
+    else if (part.text.trim()) frag.append(h("p", {}, markQuotes(part.text.replace(/^\n+|\n+$/g, ""), quotes)));
+  }
+  return frag;
+}
 
 export class Thread {
   constructor(element, interviewId) {
@@ -19,9 +35,9 @@ export class Thread {
     const text = String(message || "");
     if (prompt && text.endsWith(prompt) && text.length > prompt.length) {
       body.append(paragraphs(text.slice(0, text.length - prompt.length)));
-      body.append(h("p", { class: "msg-prompt" }, prompt));
+      body.append(h("div", { class: "msg-prompt" }, paragraphs(prompt)));
     } else if (prompt && text === prompt) {
-      body.append(h("p", { class: "msg-prompt" }, prompt));
+      body.append(h("div", { class: "msg-prompt" }, paragraphs(prompt)));
     } else {
       body.append(paragraphs(text));
     }
@@ -42,7 +58,7 @@ export class Thread {
   candidateBubble(text, { skipped = false, questionKey = "", pending = false } = {}) {
     const body = h("div", { class: "msg-body" });
     if (skipped) body.append(h("p", { class: "msg-skipped" }, "Skipped"));
-    else body.append(h("p", {}, markQuotes(text, [])));
+    else body.append(answerBody(text, []));
     return h("div", { class: `msg msg-candidate${pending ? " msg-pending" : ""}`, dataset: { question: questionKey, text: skipped ? "" : text } },
       h("div", { class: "msg-content" }, h("div", { class: "msg-meta" }, "You"), body));
   }
@@ -65,7 +81,7 @@ export class Thread {
     const quotes = (grade.covered || []).map((c) => c.quote).filter(Boolean);
     for (const bubble of this.el.querySelectorAll(".msg-candidate")) {
       if (bubble.dataset.question !== questionKey || !bubble.dataset.text) continue;
-      bubble.querySelector(".msg-body").replaceChildren(h("p", {}, markQuotes(bubble.dataset.text, quotes)));
+      bubble.querySelector(".msg-body").replaceChildren(answerBody(bubble.dataset.text, quotes));
     }
   }
 
