@@ -19,7 +19,7 @@ from app.transcript import formatting as fmt
 from app.transcript.model import QuestionRecord, Transcript
 from app.transcript.pdf_chart import MUTED, TEXT, draw_topic_chart, score_colour
 from app.transcript.pdf_fonts import FontSet, register_fonts
-from app.transcript.text_safety import clean, reflow
+from app.transcript.text_safety import clean, reflow, split_fences
 
 log = logging.getLogger("viva.transcript.pdf")
 
@@ -77,6 +77,37 @@ class _Writer:
         self._shape_for(shown)
         pdf.multi_cell(self.width - indent, line or size * 0.5, shown, fill=fill is not None, align="L",
                        new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def code(self, value: str, numbered: bool = False, size: float = 8.5) -> None:
+        """A code block: monospace (Courier; the body font for characters Courier lacks), indentation
+        kept, optionally numbered lines, on a light fill."""
+        pdf = self.pdf
+        value = clean(value).rstrip()
+        try:
+            value.encode("latin-1")
+            pdf.set_font("courier", "", size)
+        except UnicodeEncodeError:
+            pdf.set_font(self.fonts.family, "", size)
+            value = self.fonts.displayable(value)
+        pdf.set_text_color(*TEXT)
+        pdf.set_fill_color(*ANSWER_FILL)
+        lines = value.split("\n")
+        for n, line in enumerate(lines, 1):
+            indent = len(line) - len(line.lstrip(" "))
+            shown = ("\u00a0" * indent + line.lstrip(" ")) or " "
+            if numbered:
+                shown = f"{n:>3}  {shown}"
+            pdf.set_x(pdf.l_margin)
+            pdf.multi_cell(self.width, size * 0.48, shown, fill=True, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    def rich(self, value: str, size: float = 9.5, bold: bool = False, fill: tuple[int, int, int] | None = None,
+             line: float | None = None, numbered: bool = False) -> None:
+        """Prose with fenced code blocks drawn as code."""
+        for is_code, _language, part in split_fences(value):
+            if is_code:
+                self.code(part, numbered=numbered)
+            elif part.strip():
+                self.text(part.strip("\n"), size=size, bold=bold, fill=fill, line=line)
 
     def heading(self, value: str, size: float = 13) -> None:
         if self.pdf.get_y() + 20 > self.pdf.page_break_trigger:
@@ -170,13 +201,14 @@ def _summary(w: _Writer, t: Transcript) -> None:
 
 def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
     w.heading(f"{n}. {q.topic_title}  \u2014  {fmt.score(q.score)}" if w.fonts.unicode else f"{n}. {q.topic_title} - {fmt.score(q.score)}", size=12)
-    w.text(f"Difficulty {fmt.difficulty(q.difficulty)}   Time spent {fmt.duration(q.time_spent_seconds)}", size=8.5, colour=MUTED)
+    w.text(f"{fmt.question_type(q.question_type)}   Difficulty {fmt.difficulty(q.difficulty)}   "
+           f"Time spent {fmt.duration(q.time_spent_seconds)}", size=8.5, colour=MUTED)
     for ex in q.exchanges:
         w.label("Question" if ex.kind == "question" else "Follow-up")
-        w.text(ex.prompt, size=10, bold=True, line=5)
+        w.rich(ex.prompt, size=10, bold=True, line=5, numbered=True)
         w.label("Answer")
         answer = "(skipped)" if ex.skipped else "(not answered)" if ex.answer is None else (ex.answer.strip() or "(empty answer)")
-        w.text(answer, size=9.5, fill=ANSWER_FILL, line=4.8)
+        w.rich(answer, size=9.5, fill=ANSWER_FILL, line=4.8)
     g = q.final_grade
     if g is not None:
         w.label("Scores by criterion")
@@ -187,13 +219,25 @@ def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
         if g.missed:
             w.label("Key points missed")
             w.bullets([m.text for m in g.missed], mark="\u2717", colour=(196, 62, 52))
+        if g.estimate is not None:
+            w.label("Your figure")
+            w.text(g.estimate.describe(), size=9.5, line=4.8)
+        if g.parts:
+            w.label(fmt.PARTS_LABEL[g.parts[0].kind])
+            w.bullets([f"{p.title}: {p.covered} of {p.total}" for p in g.parts])
+        if g.red_flags:
+            w.label("Red flags")
+            w.bullets([f"\u201c{r.quote}\u201d: {r.advice}" for r in g.red_flags], mark="!", colour=(196, 62, 52))
         if g.feedback.strip():
             w.label("Feedback")
             w.text(g.feedback, size=9.5, line=4.8)
         w.text(f"Graded by {g.examiner}" + (f"; flags: {', '.join(g.flags)}" if g.flags else ""), size=7.5, colour=MUTED)
+    if q.expected:
+        w.label("Expected figure")
+        w.text(q.expected, size=9.5, line=4.8)
     if q.model_answer:
         w.label("Model answer")
-        w.text(reflow(q.model_answer), size=9.5, line=4.8)
+        w.rich(reflow(q.model_answer), size=9.5, line=4.8)
 
 
 def _criteria_table(w: _Writer, q: QuestionRecord) -> None:

@@ -29,8 +29,11 @@ _SOFT_BREAK = re.compile(r"(?<!\n)[ \t]*\n(?![ \t]*(\n|[-*+•] |\d+[.)] ))")
 
 
 def reflow(text: str) -> str:
-    """Join hard-wrapped lines (as in YAML block text) into paragraphs; blank lines and list items stay."""
-    return _SOFT_BREAK.sub(" ", text.strip())
+    """Join hard-wrapped lines (as in YAML block text) into paragraphs; blank lines, list items and
+    fenced code stay as they are."""
+    parts = [f"```{language}\n{part}\n```" if is_code else _SOFT_BREAK.sub(" ", part.strip())
+             for is_code, language, part in split_fences(text.strip())]
+    return "\n\n".join(p for p in parts if p)
 
 
 def escape_inline(text: str) -> str:
