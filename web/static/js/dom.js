@@ -98,6 +98,15 @@ export function paragraphs(text) {
   return frag;
 }
 
+/** Rubric text wrapped at a fixed width (a model answer): single line breaks in prose are spaces;
+ * blank lines, list items and fenced code are kept. */
+export function prose(text) {
+  const joined = splitFences(text).map((part) => part.code
+    ? "```" + part.lang + "\n" + part.text + "\n```"
+    : part.text.trim().replace(/([^\n])\n(?![\n]|\s*(?:[-*•]|\d+[.)])\s)/g, "$1 ")).filter(Boolean).join("\n\n");
+  return paragraphs(joined);
+}
+
 /** True when an answer looks like code: a fence, or several indented or code-like lines. */
 export function looksLikeCode(text) {
   const value = String(text || "");

@@ -1,6 +1,38 @@
 // The per-answer feedback panel: scores per criterion, covered points with the candidate's own
 // words, missed points, and a button that reveals the model answer once the question is done.
-import { h, humanize, score, band } from "./dom.js";
+import { h, humanize, score, band, prose } from "./dom.js";
+
+const PARTS_TITLE = { phase: "Design phases", star: "STAR parts", bug: "Bugs found" };
+const VERDICT = {
+  "within-tolerance": "Within tolerance", "within-10x": "Within 10x: partial credit",
+  "off-by-10x-or-more": "Off by 10x or more: correctness capped at 2", "no-figure": "No figure found",
+};
+
+/** Type-specific results: the estimate's figure, the parts covered, red flags. */
+function typeResults(grade) {
+  const nodes = [];
+  const e = grade.estimate;
+  if (e) {
+    nodes.push(h("div", { class: `estimate-check verdict-${e.verdict}` },
+      h("h4", {}, "Your figure"),
+      h("p", {}, e.found ? h("strong", {}, e.found) : "No figure found", " · ", VERDICT[e.verdict] || e.verdict)));
+  }
+  const parts = grade.parts || [];
+  if (parts.length) {
+    nodes.push(h("div", { class: "parts" }, h("h4", {}, PARTS_TITLE[parts[0].kind] || "Parts"),
+      h("ul", { class: "parts-list" }, parts.map((p) =>
+        h("li", { class: p.covered ? (p.covered === p.total ? "part-full" : "part-some") : "part-none" },
+          h("span", { class: "point-icon", "aria-hidden": "true" }, p.covered ? (p.covered === p.total ? "✓" : "◐") : "○"),
+          h("span", {}, p.title, h("span", { class: "muted" }, ` ${p.covered}/${p.total}`)))))));
+  }
+  if ((grade.red_flags || []).length) {
+    nodes.push(h("div", { class: "misconceptions" }, h("h4", {}, "Red flags"),
+      h("ul", { class: "points points-wrong" }, grade.red_flags.map((r) =>
+        h("li", {}, h("span", { class: "point-icon", "aria-hidden": "true" }, "!"),
+          h("div", {}, h("blockquote", { class: "point-quote" }, r.quote), h("span", { class: "point-text" }, r.advice)))))));
+  }
+  return nodes;
+}
 
 let panelCount = 0;
 
@@ -63,7 +95,7 @@ export function feedbackPanel(grade, { titles = {}, loadModelAnswer = null, head
       try {
         const text = await loadModelAnswer();
         modelBox.replaceChildren(text
-          ? h("div", {}, h("h4", {}, "Model answer"), ...String(text).trim().split(/\n{2,}/).map((p) => h("p", {}, p.replace(/\n/g, " "))))
+          ? h("div", {}, h("h4", {}, "Model answer"), prose(String(text).trim()))
           : h("p", { class: "muted" }, "The model answer is shown once this question is finished: answer or skip the follow-up first."));
         button.setAttribute("aria-expanded", "true");
         button.textContent = "Hide model answer";
@@ -81,6 +113,7 @@ export function feedbackPanel(grade, { titles = {}, loadModelAnswer = null, head
       h("span", { class: `score-chip band-${band(overall)}` }, h("strong", {}, score(overall)), " / 5")),
     grade.feedback ? h("p", { class: "feedback-text" }, grade.feedback) : null,
     scores,
+    ...typeResults(grade),
     wrong,
     h("div", { class: "feedback-cols" },
       h("div", {}, h("h4", {}, "Key points covered"), covered),

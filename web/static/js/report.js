@@ -1,9 +1,14 @@
 // The report: overall and per-topic scores, the summary, every turn, downloads.
 import { api, download, tokenFor } from "./api.js";
-import { $, h, notice, paragraphs, markQuotes, humanize, score, band, formatDate, formatDuration } from "./dom.js";
+import { $, h, notice, prose, codeBlock, humanize, score, band, formatDate, formatDuration } from "./dom.js";
 import { isOver } from "./status.js";
 import { barChart } from "./chart.js";
 import { feedbackPanel } from "./feedback.js";
+import { answerBody } from "./thread.js";
+
+const TYPE_LABEL = {
+  concept: "Concept", derivation: "Derivation", estimate: "Estimate", "code-review": "Code review", design: "System design", behavioural: "Behavioural",
+};
 
 const id = $("#main").dataset.interviewId;
 const statusBox = $("#status");
@@ -29,22 +34,24 @@ function renderQuestion(q, index, titles) {
   const quotes = q.final_grade ? q.final_grade.covered.map((c) => c.quote) : [];
   const turns = q.exchanges.map((ex, i) => h("div", { class: "turn" },
     // The question itself is the card's heading; follow-ups are shown in full.
-    i === 0 && ex.prompt === q.prompt ? null
+    i === 0 ? null
       : h("div", { class: "turn-prompt" }, h("span", { class: "turn-label" }, ex.kind === "follow_up" ? "Follow-up" : "Question"), h("p", {}, ex.prompt)),
     h("div", { class: "turn-answer" }, h("span", { class: "turn-label" }, "Your answer"),
       ex.skipped ? h("p", { class: "msg-skipped" }, "Skipped")
         : ex.answer === null ? h("p", { class: "muted" }, "Not answered")
-          : h("p", {}, markQuotes(ex.answer, quotes)))));
+          : answerBody(ex.answer, quotes))));
   const scoreText = q.score === null ? "not scored" : `${score(q.score)} / 5`;
   const details = h("details", { class: "question-details" },
     h("summary", {}, "Scores, key points and the model answer"),
     q.final_grade ? feedbackPanel(q.final_grade, { titles, heading: "Grade" }) : null,
-    q.model_answer ? h("div", { class: "model-answer" }, h("h4", {}, "Model answer"), paragraphs(q.model_answer)) : null);
+    q.expected ? h("div", { class: "expected" }, h("h4", {}, "Expected figure"), h("p", {}, q.expected)) : null,
+    q.model_answer ? h("div", { class: "model-answer" }, h("h4", {}, "Model answer"), prose(q.model_answer)) : null);
   return h("li", { class: "card question" },
     h("header", { class: "question-head" },
       h("div", {},
-        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · level ${q.difficulty}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}`),
-        h("h3", { class: "question-prompt" }, q.prompt)),
+        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · ${TYPE_LABEL[q.question_type] || "Concept"} · level ${q.difficulty}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}`),
+        h("h3", { class: "question-prompt" }, q.prompt),
+        q.code ? codeBlock(q.code) : null),
       h("span", { class: `score-chip band-${band(q.score)}` }, scoreText)),
     ...turns,
     details);
