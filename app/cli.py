@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -32,26 +33,32 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_rubrics_check(args: argparse.Namespace) -> int:
+    from app.bank.census import census
     from app.bank.lint import lint_bank
     from app.bank.loader import load_bank
 
     directory = Path(args.dir) if args.dir else Settings().rubrics_dir
     bank = load_bank(directory)
-    total_q = total_kp = 0
-    for topic in bank.topics.values():
-        kps = sum(len(q.key_points) for q in topic.questions)
-        levels = {d: sum(1 for q in topic.questions if q.difficulty == d) for d in (1, 2, 3)}
-        print(f"{topic.id:<24} {len(topic.questions):>3} questions  {kps:>3} key points  "
-              f"difficulty 1/2/3: {levels[1]}/{levels[2]}/{levels[3]}  criteria: {', '.join(c.id for c in topic.criteria)}")
-        total_q += len(topic.questions)
-        total_kp += kps
+    counts = census(bank)
     problems = lint_bank(bank)
+    if args.json:
+        print(json.dumps({**counts, "problems": [str(p) for p in problems], "ok": not problems}, indent=2))
+        return 1 if problems else 0
+    for topic_id, c in counts["topics"].items():
+        types = ", ".join(f"{t} {n}" for t, n in c["types"].items() if n)
+        d = c["difficulty"]
+        print(f"{topic_id:<24} {c['questions']:>3} questions  {c['key_points']:>4} key points  "
+              f"easy/medium/hard: {d['easy']}/{d['medium']}/{d['hard']}  types: {types}")
+    totals = counts["totals"]
+    print("types: " + ", ".join(f"{t} {n}" for t, n in totals["types"].items()))
+    share = totals["difficulty_share"]
+    print(f"difficulty: easy {share['easy']:.0%}, medium {share['medium']:.0%}, hard {share['hard']:.0%}")
     for problem in problems:
         print(f"error: {problem}")
     if problems:
-        print(f"{len(problems)} problem(s) in {directory}: fix the phrasings named above (see docs/rubrics.md)")
+        print(f"{len(problems)} problem(s) in {directory}: fix what is named above (see docs/rubrics.md)")
         return 1
-    print(f"OK: {len(bank.topics)} topics, {total_q} questions, {total_kp} key points in {directory}")
+    print(f"OK: {totals['topics']} topics, {totals['questions']} questions, {totals['key_points']} key points in {directory}")
     return 0
 
 
@@ -133,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     rubrics_sub = rubrics.add_subparsers(dest="rubrics_command", required=True)
     check = rubrics_sub.add_parser("check", help="validate every topic file and print counts")
     check.add_argument("--dir", help="rubric folder (default: VIVA_RUBRICS_DIR or ./rubrics)")
+    check.add_argument("--json", action="store_true", help="print the counts and problems as JSON")
     check.set_defaults(func=cmd_rubrics_check)
 
     ev = sub.add_parser("eval", help="measure offline grading against human grades (JSONL)")

@@ -4,7 +4,8 @@ Loading validates the shape of a topic file; the lint checks what makes grading 
 - a phrasing of a key point of weight 2 or 3 must bind at least two groups (one term names a
   concept, it claims nothing about it), and no group alternative may be a single generic word;
 - no phrasing may be satisfiable with words of the question alone (restating the question);
-- a misconception pattern must not fire on the model answer or on a correct exemplar.
+- a misconception pattern must not fire on the model answer or on a correct exemplar;
+- every question has ``last_reviewed``, ``sources`` and ``tags``.
 Each problem names the file, question, key point (or misconception) and phrasing.
 """
 
@@ -41,6 +42,10 @@ class Problem:
 
 def lint_question(file: str, question: Question) -> list[Problem]:
     problems: list[Problem] = []
+    missing = [name for name in ("last_reviewed", "sources", "tags") if not getattr(question, name)]
+    if missing:
+        problems.append(Problem(file, question.id, "metadata", ", ".join(missing),
+                                "every question needs last_reviewed, sources a reader can check, and tags"))
     asked = set(content_stems(question.prompt))
     for kp in question.key_points:
         for phrasing in kp.phrasings:

@@ -164,7 +164,10 @@ def estimate_of(text: str, dimension: str) -> Quantity | None:
     every = quantities(text, dimension)
     if not every:
         return None
-    sentences = [m for m in re.finditer(r"[^.!?\n]+(?:[.!?](?!\d)|\n|$)", text)]
+    # Sentences end at . ! ? (not a decimal point) or a blank line; a single line break is a wrapped
+    # line (same length, so offsets still match ``every``).
+    flowing = re.sub(r"(?<!\n)\n(?!\n)", " ", text)
+    sentences = list(re.finditer(r"(?:[^.!?\n]|\.(?=\d))+(?:[.!?](?!\d)|\n|$)", flowing))
     for sentence in reversed(sentences):
         inside = [q for q in every if sentence.start() <= q.start < sentence.end()]
         if inside and _CONCLUSION.search(sentence.group(0)):

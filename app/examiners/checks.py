@@ -25,6 +25,10 @@ FAR_CREDIT = 0.2
 ORDER_OF_MAGNITUDE = 10.0
 # Correctness (and the overall) when the figure is 10x or more off, or missing.
 ESTIMATE_CAP = 2.0
+# A figure off by less than that: a sound method with a slip. The overall is capped at
+# NEAR_CAP_BASE + NEAR_CAP_SLOPE * credit (3.5 just outside the tolerance, 2.5 near 10x).
+NEAR_CAP_BASE = 2.0
+NEAR_CAP_SLOPE = 2.5
 VALUE_WEIGHT = 3
 
 Verdict = Literal["within-tolerance", "within-10x", "off-by-10x-or-more", "no-figure"]
@@ -44,7 +48,17 @@ class EstimateCheck(BaseModel):
 
     @property
     def caps(self) -> bool:
+        """True when the figure caps correctness at 2 (an order of magnitude off, or none)."""
         return self.verdict in ("off-by-10x-or-more", "no-figure")
+
+    @property
+    def cap(self) -> float:
+        """The highest overall grade this figure allows."""
+        if self.verdict == "within-tolerance":
+            return 5.0
+        if self.caps:
+            return ESTIMATE_CAP
+        return round(NEAR_CAP_BASE + NEAR_CAP_SLOPE * self.credit, 1)
 
     def describe(self) -> str:
         expected = f"about {_figure(self.expected)} {self.unit} (within {round(self.tolerance * 100)}%)"
@@ -54,7 +68,7 @@ class EstimateCheck(BaseModel):
         if self.verdict == "within-tolerance":
             return said + ": within tolerance."
         if self.verdict == "within-10x":
-            return said + f": off by {self.ratio:.1f}x, partial credit for the value."
+            return said + f": off by {self.ratio:.1f}x, so the grade is at most {self.cap}; check the arithmetic."
         return said + f": off by {self.ratio:.0f}x or more, so correctness is capped at 2."
 
 
@@ -86,11 +100,13 @@ def check_estimate(question: Question, answers: list[str]) -> EstimateCheck | No
     off = ratio(found.value, expected_base)
     value = found.value / to_base(1.0, spec.unit)
     low, high = 1 - spec.tolerance, 1 + spec.tolerance
-    if low <= found.value / expected_base <= high:
+    relative = found.value / expected_base
+    if low <= relative <= high:
         credit, verdict = 1.0, "within-tolerance"
-    elif off < ORDER_OF_MAGNITUDE:
-        edge = max(high, 1 / low)
-        share = (math.log(off) - math.log(edge)) / (math.log(ORDER_OF_MAGNITUDE) - math.log(edge))
+    # Off by an order of magnitude from some acceptable value (one within the tolerance): capped.
+    elif high / ORDER_OF_MAGNITUDE < relative < low * ORDER_OF_MAGNITUDE:
+        edge, far = (high, low * ORDER_OF_MAGNITUDE) if relative > 1 else (1 / low, ORDER_OF_MAGNITUDE / high)
+        share = (math.log(off) - math.log(edge)) / (math.log(far) - math.log(edge))
         credit, verdict = NEAR_CREDIT - (NEAR_CREDIT - FAR_CREDIT) * max(0.0, min(1.0, share)), "within-10x"
     else:
         credit, verdict = 0.0, "off-by-10x-or-more"

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, create_model, model_validator
 from app.bank.schema import KeyPoint, derive_key_points
 from app.errors import LLMBadOutput
 from app.examiners.evidence import evidence_cap, is_instruction_quote, only_instructions, supported_share
-from app.examiners.checks import ESTIMATE_CAP, check_estimate, graded_parts, red_flags_shown
+from app.examiners.checks import check_estimate, graded_parts, red_flags_shown
 from app.examiners.base import CoveredPoint, Examiner, Grade, GradingRequest, MissedPoint, TokenUsage, weighted_overall
 from app.examiners.offline.guards import is_non_answer
 from app.llm.client import LLMClient
@@ -177,11 +177,15 @@ class LLMExaminer(Examiner):
         overall = weighted_overall(request.topic, scores)  # never the model's arithmetic
         estimate = check_estimate(request.question, request.answers)
         red_flags = red_flags_shown(request.question, request.answers)
-        cap = min([ESTIMATE_CAP] * bool(estimate and estimate.caps) + [r.cap for r in red_flags], default=5.0)
-        if cap < 5.0:
-            _flag(flags, "estimate_off" if estimate and estimate.caps else "red_flag")
-            scores = {cid: min(score, int(cap)) if "correct" in cid else score for cid, score in scores.items()}
-            overall = min(weighted_overall(request.topic, scores), cap)
+        cap = min([estimate.cap] * bool(estimate) + [r.cap for r in red_flags], default=5.0)
+        if estimate is not None and estimate.caps:
+            _flag(flags, "estimate_off")
+            scores = {cid: min(score, 2) if "correct" in cid else score for cid, score in scores.items()}
+        elif estimate is not None and estimate.cap < 5.0:
+            _flag(flags, "estimate_near")
+        if red_flags:
+            _flag(flags, "red_flag")
+        overall = min(weighted_overall(request.topic, scores), cap)
         feedback = out.feedback.strip()[:MAX_FEEDBACK_CHARS]
         if estimate is not None:
             feedback = f"{estimate.describe()} {feedback}"

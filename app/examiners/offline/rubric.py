@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from app.bank.schema import KeyPoint, Misconception, Question
 from app.bank.types import RedFlag
-from app.examiners.checks import ESTIMATE_CAP, VALUE_WEIGHT, EstimateCheck, check_estimate
+from app.examiners.checks import VALUE_WEIGHT, EstimateCheck, check_estimate
 from app.examiners.offline.claims import ClaimMatch, Unit, find_alternative, compile_claim, find_claim, units_of
 from app.examiners.offline.assessment import restates, term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
@@ -45,6 +45,7 @@ CONTRADICTION_CAP = 2.5
 OFF_QUESTION_RATIO = 1.6
 OFF_QUESTION_CAP = 0.5
 RESTATE_CAP = 1.0
+STRUCTURED_TYPES = frozenset({"code-review", "design", "behavioural"})
 NAMING_CAP = 0.8
 TERM_RUN_CAP = 1.0
 
@@ -152,7 +153,11 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         made, count = made + result.estimate.credit, count + 1
     weighted, breadth = weighted / (total or 1), made / max(1, count)
     result.made_share = WEIGHTED_SHARE * weighted + (1 - WEIGHTED_SHARE) * breadth
-    overall = 5 * grade_curve(result.made_share)
+    # A code review, a design and a story are graded by how much of their structure the answer covers
+    # (bugs found with where, symptom and fix; phases; STAR parts): half of it is half the grade, where
+    # an explanation's core claims alone are most of it.
+    curve = (lambda made: made) if question.type in STRUCTURED_TYPES else grade_curve
+    overall = 5 * curve(result.made_share)
     errors = len(result.misconceptions) + len(result.contradictions)
     if not errors:
         # Naming the right concepts without a claim about them is worth a little (NAMING_CAP): more
@@ -170,9 +175,9 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         overall = min(overall, CONTRADICTION_CAP)
     if errors:
         overall = max(0.0, overall - ERROR_COST * errors)
-    if result.estimate is not None and result.estimate.caps:
-        result.flags.append("estimate_off" if result.estimate.found else "no_estimate")
-        overall = min(overall, ESTIMATE_CAP)
+    if result.estimate is not None and result.estimate.cap < 5.0:
+        result.flags.append("no_estimate" if result.estimate.found is None else "estimate_off" if result.estimate.caps else "estimate_near")
+        overall = min(overall, result.estimate.cap)
     for red_flag in question.red_flags:
         shown, _ = find_claim(red_flag.patterns, units, lists_count=True)
         if shown is not None:
@@ -194,7 +199,7 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     if units and off_question(question, topic_questions, said):
         result.flags.append("off_question")
         # the terms it names are the other question's, so they earn nothing here
-        overall = min(5 * grade_curve(result.made_share), OFF_QUESTION_CAP)
+        overall = min(5 * curve(result.made_share), OFF_QUESTION_CAP)
     result.overall = round(overall, 1)
     return result
 
