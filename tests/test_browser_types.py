@@ -1,0 +1,99 @@
+"""The question types in Chromium: chosen on the start page, a code review's snippet shown as numbered
+code, code answers typed with Enter as a new line and shown as code (escaped), and each type's result
+(bugs found, the figure of an estimate) in the feedback panel."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.config import Settings
+from app.main import create_app
+from tests.conftest import FIXTURE_RUBRICS
+from tests.test_browser import _free_port, browser, context, page  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+
+PRACTICE = Path(__file__).parent / "data" / "types" / "practice.yaml"
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    folder = tmp_path_factory.mktemp("types")
+    rubrics = folder / "rubrics"
+    rubrics.mkdir()
+    shutil.copy(FIXTURE_RUBRICS / "_criteria.yaml", rubrics)
+    shutil.copy(PRACTICE, rubrics)
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{folder / 'viva.db'}", rubrics_dir=rubrics,
+                        llm_base_url=None, llm_api_key=None, rate_limit_enabled=False, log_level="WARNING")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the app did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def start(page: Any, kind: str) -> None:
+    page.goto("/")
+    page.check('input[name="topics"][value="practice"]')
+    page.check(f'input[name="question_types"][value="{kind}"]')
+    page.select_option("#max_follow_ups", "0")
+    page.fill("#questions_per_topic", "1")
+    page.click("#start-button")
+    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
+    page.wait_for_selector("#answer-form:not([hidden])")
+
+
+def wait_for_feedback(page: Any) -> Any:
+    page.wait_for_selector("#thread .feedback")
+    return page.locator("#thread .feedback").last
+
+
+def test_a_code_review_is_shown_as_numbered_code_and_a_code_answer_stays_code(page: Any) -> None:  # noqa: F811
+    start(page, "code-review")
+    snippet = page.locator("#thread .msg-interviewer .msg-prompt pre.code").last
+    lines = snippet.locator(".code-line")
+    assert lines.count() == 6
+    assert lines.nth(3).inner_text().strip() == "loss = criterion(torch.softmax(logits, dim=-1), y)"
+    assert lines.nth(3).inner_text().startswith("    ")  # indentation kept
+    # In code, Enter is a new line (nothing is sent); Ctrl+Enter sends.
+    page.fill("#answer", "```python")
+    page.press("#answer", "Enter")
+    assert page.locator("#answer").input_value() == "```python\n" and page.locator("#thread .msg-candidate").count() == 0
+    assert "code-input" in (page.get_attribute("#answer", "class") or "")
+    answer = ("Line 4: the softmax before CrossEntropyLoss squashes the gradients, so training stalls; pass the raw logits "
+              "to the criterion.\n```python\nloss = criterion(logits, y)  # <script>alert(1)</script>\n```")
+    page.fill("#answer", answer)
+    page.press("#answer", "Control+Enter")
+    panel = wait_for_feedback(page)
+    code = page.locator("#thread .msg-candidate pre.code").last
+    assert code.inner_text().strip() == "loss = criterion(logits, y)  # <script>alert(1)</script>"  # shown, not run
+    assert "Bugs found" in panel.inner_text()
+    assert "Line 4" in panel.locator(".parts").inner_text()
+
+
+def test_an_estimate_shows_the_figure_it_read_and_how_far_off_it_is(page: Any) -> None:  # noqa: F811
+    start(page, "estimate")
+    page.fill("#answer", "2 bytes for bf16 weights and 2 for gradients, 12 bytes of fp32 master copy and moments: "
+                         "16 bytes per parameter, so about 1.5 TB.")
+    page.press("#answer", "Enter")
+    panel = wait_for_feedback(page)
+    check = panel.locator(".estimate-check").inner_text()
+    assert "about 1.5 TB" in check and "10x" in check
+    assert float(panel.locator(".score-chip strong").inner_text()) <= 2.0
