@@ -32,7 +32,11 @@ def visible_grade(grade: Grade | None, follow_up_pending: bool) -> Grade | None:
     # Likewise the correction of a misconception: the follow-up asks the candidate to reconsider it.
     wrong = [m.model_copy(update={"correction": "(shown after the follow-up)"}) for m in grade.misconceptions]
     flags = [*grade.flags, "follow_up_pending"]  # the page offers no model answer while this holds
-    return grade.model_copy(update={"missed": hidden, "misconceptions": wrong, "flags": flags})
+    # ... and an estimate's expected value, and the bugs not found yet.
+    estimate = grade.estimate.model_copy(update={"expected": None, "ratio": None}) if grade.estimate else None
+    parts = [p.model_copy(update={"title": p.title.split(":")[0] + ": (shown after the follow-up)"})
+             if p.kind == "bug" and p.covered < p.total else p for p in grade.parts]
+    return grade.model_copy(update={"missed": hidden, "misconceptions": wrong, "flags": flags, "estimate": estimate, "parts": parts})
 
 
 def token_matches(row: InterviewRow, token: str | None) -> bool:

@@ -210,3 +210,16 @@ async def test_the_llm_examiner_cannot_pass_a_figure_ten_times_off() -> None:
     assert fine.overall == 5.0 and fine.estimate and fine.estimate.verdict == "within-tolerance"
     system, user = (m["content"] for m in fake.chat_requests[0]["messages"])
     assert "This is an estimate" in system + user and "112" in user
+
+
+def test_while_a_follow_up_is_open_the_expected_figure_and_bugs_not_found_stay_hidden() -> None:
+    from app.turns import visible_grade
+
+    review = visible_grade(grade("loop-review", "Line 4: the softmax before CrossEntropyLoss squashes the gradients; pass the raw logits."), True)
+    assert review is not None
+    titles = {p.id: p.title for p in review.parts}
+    assert "squashes" in titles["softmax-before-ce"] and titles["no-zero-grad"] == "Line 6: (shown after the follow-up)"
+    assert all("zero_grad" not in kp.text for kp in TOPIC.question("loop-review").key_points)  # neutral point texts
+    estimate = visible_grade(grade("adam-memory", "16 bytes per parameter, so about 40 GB."), True)
+    assert estimate is not None and estimate.estimate is not None and estimate.estimate.expected is None
+    assert "112" not in estimate.feedback and "112" not in estimate.model_dump_json()

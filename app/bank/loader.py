@@ -91,11 +91,12 @@ def bug_key_points(question: Question) -> tuple[KeyPoint, ...]:
     for bug in question.bugs:
         line = f"line | lines | ln | l. + {bug.line}"
         points += [
-            KeyPoint(id=f"{bug.id}-where", text=f"Finds the bug at line {bug.line}: {bug.text}", weight=max(1, bug.weight - 1),
+            # (neutral texts: a point found names no other part of its bug; ``bug.text`` is in the parts)
+            KeyPoint(id=f"{bug.id}-where", text=f"Finds the bug at line {bug.line}", weight=max(1, bug.weight - 1),
                      phrasings=(*bug.where, line), probe=bug.probe),
-            KeyPoint(id=f"{bug.id}-symptom", text=f"Says what goes wrong: {bug.text}", weight=bug.weight,
+            KeyPoint(id=f"{bug.id}-symptom", text=f"Says what the bug at line {bug.line} does", weight=bug.weight,
                      phrasings=bug.symptom, probe=bug.probe),
-            KeyPoint(id=f"{bug.id}-fix", text=f"Gives the fix: {bug.text}", weight=bug.weight, phrasings=bug.fix, probe=bug.probe),
+            KeyPoint(id=f"{bug.id}-fix", text=f"Gives the fix for line {bug.line}", weight=bug.weight, phrasings=bug.fix, probe=bug.probe),
         ]
     return tuple(points)
 

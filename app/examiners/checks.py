@@ -37,7 +37,7 @@ Verdict = Literal["within-tolerance", "within-10x", "off-by-10x-or-more", "no-fi
 class EstimateCheck(BaseModel):
     """How the figure an answer arrives at compares with the question's expected value."""
 
-    expected: float = Field(description="The expected value, in `unit`")
+    expected: float | None = Field(description="The expected value, in `unit` (withheld while a follow-up is open)")
     unit: str
     tolerance: float
     found: str | None = Field(default=None, description="The answer's figure, exactly as written")
@@ -61,15 +61,16 @@ class EstimateCheck(BaseModel):
         return round(NEAR_CAP_BASE + NEAR_CAP_SLOPE * self.credit, 1)
 
     def describe(self) -> str:
-        expected = f"about {_figure(self.expected)} {self.unit} (within {round(self.tolerance * 100)}%)"
+        """One sentence for the feedback. It never states the expected value: a follow-up may ask the
+        candidate to redo the arithmetic (the transcript shows the value once the question is over)."""
         if self.found is None:
-            return f"No figure in {self.unit} was found in the answer; the expected value is {expected}."
-        said = f"Your figure \u201c{self.found}\u201d is {_figure(self.value or 0)} {self.unit}; the expected value is {expected}"
+            return f"No figure in {self.unit} was found in the answer, so correctness is capped at 2: give one number with its unit."
+        said = f"Your figure \u201c{self.found}\u201d"
         if self.verdict == "within-tolerance":
-            return said + ": within tolerance."
+            return f"{said} is within {round(self.tolerance * 100)}% of the expected value."
         if self.verdict == "within-10x":
-            return said + f": off by {self.ratio:.1f}x, so the grade is at most {self.cap}; check the arithmetic."
-        return said + f": off by {self.ratio:.0f}x or more, so correctness is capped at 2."
+            return f"{said} is outside the tolerance but within 10x of the expected value, so the grade is at most {self.cap}; check the arithmetic."
+        return f"{said} is an order of magnitude or more off, so correctness is capped at 2."
 
 
 def _figure(value: float) -> str:
