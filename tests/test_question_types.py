@@ -215,7 +215,7 @@ async def test_the_llm_examiner_cannot_pass_a_figure_ten_times_off() -> None:
 def test_while_a_follow_up_is_open_the_expected_figure_and_bugs_not_found_stay_hidden() -> None:
     from app.turns import visible_grade
 
-    review = visible_grade(grade("loop-review", "Line 4: the softmax before CrossEntropyLoss squashes the gradients; pass the raw logits."), True)
+    review = visible_grade(grade("loop-review", "Line 4: the softmax before CrossEntropyLoss squashes the gradients; pass the raw logits to the criterion."), True)
     assert review is not None
     titles = {p.id: p.title for p in review.parts}
     assert "squashes" in titles["softmax-before-ce"] and titles["no-zero-grad"] == "Line 6: (shown after the follow-up)"
