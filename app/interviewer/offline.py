@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 
+from app.examiners.base import Grade
 from app.interviewer.base import Interviewer, OnUsage, ReplyContext, Summary, SummaryContext
 
 STRONG, FAIR = 4.0, 2.5
@@ -33,6 +34,7 @@ def compose_reply(ctx: ReplyContext) -> str:
 
 
 def _acknowledge(ctx: ReplyContext) -> str:
+    """One or two sentences, as an interviewer would say them; the feedback card holds the detail."""
     grade = ctx.grade
     assert grade is not None
     if not ctx.show_feedback:
@@ -45,9 +47,32 @@ def _acknowledge(ctx: ReplyContext) -> str:
         opener = "Thanks - that answer is missing some important pieces."
     else:
         opener = "Thanks. That one didn't land, which is fine - it's what practice is for."
-    feedback = f" {grade.feedback.strip()}" if grade.feedback.strip() else ""
-    bridge = " Let me follow up on that." if ctx.next_is_follow_up else ""
-    return f"{opener}{feedback}{bridge}"
+    detail = _headline(grade)
+    bridge = "Let me follow up on that." if ctx.next_is_follow_up else ""
+    return " ".join(p for p in (opener, detail, bridge) if p)
+
+
+def _headline(grade: Grade) -> str:
+    """The one thing to say about a grade out loud (the card below it has the rest)."""
+    wrong = [m for m in grade.misconceptions if not m.corrected]
+    if wrong:
+        return "One thing you said isn't right - the card below says what." if len(wrong) == 1 else \
+            f"{len(wrong)} things you said aren't right - the card below says what."
+    if grade.estimate is not None and grade.estimate.verdict != "within-tolerance":
+        return {"no-figure": "I didn't hear a final number.",
+                "within-10x": "Your method is sound, but the number is off.",
+                }.get(grade.estimate.verdict, "Your final number is off by an order of magnitude.")
+    if grade.red_flags:
+        return "Think about how one part of that story comes across - see the note in the card."
+    if grade.parts:
+        kind = grade.parts[0].kind
+        found = sum(p.covered > 0 for p in grade.parts)
+        noun = {"bug": "bugs", "phase": "phases of the design", "star": "parts of a strong story"}[kind]
+        return f"You covered {found} of {len(grade.parts)} {noun}." if kind != "bug" else f"You found {found} of {len(grade.parts)} {noun}."
+    made, missed = len(grade.covered), len(grade.missed)
+    if missed and grade.overall < STRONG:
+        return f"You made {made} of {made + missed} key points."
+    return ""
 
 
 def offline_summary(ctx: SummaryContext) -> Summary:
