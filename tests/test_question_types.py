@@ -51,7 +51,9 @@ def test_the_figure_of_an_answer_is_its_conclusion_not_an_intermediate_or_a_rate
     answer = "Weights take 14 GB and Adam 84 GB at 16 bytes per parameter. In total about 112 GB. Add activations, say 20 GB."
     found = estimate_of(answer, "bytes")
     assert found is not None and found.text == "about 112 GB"
-    assert estimate_of("That is 16 bytes per parameter.", "bytes") is None
+    assert estimate_of("At 16 bytes per parameter that is 112 GB in all, or 16 bytes per parameter.", "bytes").text == "112 GB"  # type: ignore[union-attr]
+    per_pass = estimate_of("With k = 4 drafts that is about 3.4 tokens per target pass.", "tokens")  # asked per pass
+    assert per_pass is not None and per_pass.value == pytest.approx(3.4)
 
 
 # Estimates -----------------------------------------------------------------------------------------

@@ -67,7 +67,8 @@ def _unit_table() -> dict[str, list[tuple[str, float]]]:
     add(["gpu-hours", "gpu hours", "gpu-hour", "gpu hour", "h100-hours", "h100 hours"], "gpu-hours", 1.0)
     add(["gpu-days", "gpu days"], "gpu-hours", 24.0)
     add(["usd", "dollars", "dollar", "$"], "usd", 1.0)
-    add(["examples", "samples", "images", "documents", "rows"], "examples", 1.0)
+    add(["examples", "example", "samples", "images", "documents", "rows", "records", "items", "labels", "annotations",
+         "users", "people", "participants", "customers", "sessions", "queries", "questions", "prompts"], "examples", 1.0)
     add(["x", "times", "×"], "ratio", 1.0)
     add(["%", "percent", "per cent"], "ratio", 0.01)
     return table
@@ -96,6 +97,7 @@ class Quantity:
     value: float
     text: str  # the exact characters of the answer, for quoting
     start: int
+    rate: bool = False  # written "per X" ("16 bytes per parameter")
 
 
 _NUMBER = (
@@ -137,11 +139,10 @@ def quantities(text: str, dimension: str) -> list[Quantity]:
             tail = re.match(r"\s*-?\s*(" + _UNIT_ALTERNATION + r")(?![a-z0-9])", text[match.end():], re.IGNORECASE)
             if tail:
                 unit = tail.group(1).lower()
-        if unit and _RATE_TAIL.match(text, match.end()) and not unit.endswith("/s"):
-            continue  # "16 bytes per parameter": a rate, not the quantity asked for
+        rate = bool(unit) and bool(_RATE_TAIL.match(text, match.end())) and not unit.endswith("/s")
         value = _read(number, mult, unit, dimension)
         if value is not None:
-            found.append(Quantity(value, match.group(0).strip(), match.start()))
+            found.append(Quantity(value, match.group(0).strip(), match.start(), rate))
     return found
 
 
@@ -160,8 +161,11 @@ def _read(number: float, mult: str, unit: str, dimension: str) -> float | None:
 
 def estimate_of(text: str, dimension: str) -> Quantity | None:
     """The value an answer arrives at: the last quantity of the dimension in the last sentence that
-    states a conclusion ("total", "so", "about", "~"), else the last quantity of the dimension."""
+    states a conclusion ("total", "so", "about", "~"), else the last quantity of the dimension. A
+    quantity written "per X" ("16 bytes per parameter") is a step of the arithmetic, read only when
+    the answer has no other ("3.4 tokens per target pass" answers a question asked per pass)."""
     every = quantities(text, dimension)
+    every = [q for q in every if not q.rate] or every
     if not every:
         return None
     # Sentences end at . ! ? (not a decimal point) or a blank line; a single line break is a wrapped

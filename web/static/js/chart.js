@@ -1,49 +1,19 @@
-// A horizontal SVG bar chart of 0-5 scores, drawn with DOM calls (no library, no inline styles).
-import { band } from "./dom.js";
+// Scores per topic as a bar list: HTML and CSS, so labels keep the page's font size at any width
+// (an SVG scaled to a phone shrinks its text to a few pixels) and screen readers read each row.
+import { band, h } from "./dom.js";
 
-const NS = "http://www.w3.org/2000/svg";
-
-function svg(tag, attrs = {}, text = null) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
-  if (text !== null) el.textContent = text;
-  return el;
-}
-
-/** rows: [{label, value (0-5 or null), note}] -> <svg> */
-export function barChart(rows, { max = 5, title = "Scores" } = {}) {
-  const labelW = 190;
-  const barW = 320;
-  const valueW = 56;
-  const rowH = 34;
-  const top = 8;
-  const axisH = 22;
-  const width = labelW + barW + valueW;
-  const height = top + rows.length * rowH + axisH;
-  const root = svg("svg", {
-    viewBox: `0 0 ${width} ${height}`, class: "bar-chart", role: "img", "aria-label": title,
-    preserveAspectRatio: "xMinYMin meet",
-  });
-  root.append(svg("title", {}, title));
-  // Grid lines at each whole score.
-  for (let s = 0; s <= max; s++) {
-    const x = labelW + (barW * s) / max;
-    root.append(svg("line", { x1: x, x2: x, y1: top - 4, y2: top + rows.length * rowH, class: "grid" }));
-    root.append(svg("text", { x, y: height - 6, class: "axis", "text-anchor": "middle" }, String(s)));
-  }
-  rows.forEach((row, i) => {
-    const y = top + i * rowH;
-    const label = row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label;
-    const text = svg("text", { x: labelW - 10, y: y + rowH / 2 + 5, class: "label", "text-anchor": "end" }, label);
-    if (label !== row.label) text.append(svg("title", {}, row.label));
-    root.append(text);
-    root.append(svg("rect", { x: labelW, y: y + 7, width: barW, height: rowH - 14, rx: 4, class: "track" }));
-    if (row.value !== null && row.value !== undefined) {
-      const w = Math.max(2, (barW * Math.min(max, Math.max(0, row.value))) / max);
-      root.append(svg("rect", { x: labelW, y: y + 7, width: w, height: rowH - 14, rx: 4, class: `bar band-${band(row.value)}` }));
-    }
-    root.append(svg("text", { x: labelW + barW + 10, y: y + rowH / 2 + 5, class: "value" },
-      row.value === null || row.value === undefined ? "n/a" : Number(row.value).toFixed(1)));
-  });
-  return root;
+/** rows: [{label, value (0-5 or null)}] -> a list with one row per topic, and a 0-5 scale. */
+export function barChart(rows, { max = 5 } = {}) {
+  const list = h("ul", { class: "bars" }, rows.map((row) => {
+    const known = row.value !== null && row.value !== undefined;
+    const fill = h("span", { class: `bar-fill band-${band(known ? row.value : null)}` });
+    fill.style.width = `${known ? (100 * Math.min(max, Math.max(0, row.value))) / max : 0}%`;
+    return h("li", { class: "bar-row" },
+      h("span", { class: "bar-label" }, row.label),
+      h("span", { class: "bar-track", "aria-hidden": "true" }, fill),
+      h("span", { class: "bar-value" }, known ? `${Number(row.value).toFixed(1)}` : "n/a", h("span", { class: "sr-only" }, ` out of ${max}`)));
+  }));
+  const scale = h("div", { class: "bar-scale", "aria-hidden": "true" },
+    ...Array.from({ length: max + 1 }, (_, s) => h("span", {}, String(s))));
+  return h("div", { class: "bar-chart" }, list, scale);
 }

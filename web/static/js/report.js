@@ -93,11 +93,7 @@ async function main() {
   const overall = $("#overall-value");
   overall.textContent = score(t.overall);
   overall.classList.add(`band-${band(t.overall)}`);
-  $("#chart").append(barChart(t.topics.map((tp) => ({ label: tp.title, value: tp.score })), { title: "Score per topic, out of 5" }));
-  $("#chart").append(h("table", { class: "sr-only" },
-    h("caption", {}, "Score per topic"),
-    h("tr", {}, h("th", {}, "Topic"), h("th", {}, "Score out of 5"), h("th", {}, "Questions")),
-    t.topics.map((tp) => h("tr", {}, h("td", {}, tp.title), h("td", {}, score(tp.score)), h("td", {}, String(tp.questions))))));
+  $("#chart").append(barChart(t.topics.map((tp) => ({ label: tp.title, value: tp.score }))));
   renderSummary(t.summary);
   $("#questions").replaceChildren(...t.questions.map((q, i) => renderQuestion(q, i, titles)));
 
