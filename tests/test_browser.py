@@ -253,7 +253,7 @@ def test_complete_interview_from_start_to_report_and_download(page: Any) -> None
     page.locator("#report").wait_for()
     assert page.locator("#report-title").inner_text() == "Interview report: Ada"
     assert re.fullmatch(r"\d\.\d", page.locator("#overall-value").inner_text())
-    assert page.locator("#chart svg rect.track").count() == 2
+    assert page.locator("#chart .bar-row").count() == 2
     assert page.locator("#questions > li").count() == 2
     page.locator("#summary").wait_for()
     assert page.locator("#strengths li").count() >= 1

@@ -111,7 +111,12 @@ async def test_start_page_lists_every_topic_with_its_summary_and_the_examiner(cl
     text = " ".join(page.text)
     for topic in topics:
         assert topic["title"] in text and topic["summary"] in text
-    assert sorted(a["value"] for a in page.all("option")) == ["adaptive", "easy", "hard", "medium"]
+    options = [a["value"] for a in page.all("option")]
+    assert {"adaptive", "easy", "medium", "hard"} <= set(options)  # difficulty
+    assert {"0", "1", "2", "3"} <= set(options)  # follow-ups per question
+    assert {"mle", "research", "applied-scientist", "junior", "mid", "senior"} <= set(options)  # focus
+    kinds = [a["value"] for a in page.all("input") if a.get("name") == "question_types"]
+    assert kinds == ["concept", "derivation", "estimate", "code-review", "design", "behavioural"]
     assert {a["value"] for a in page.all("input") if a.get("name") == "feedback"} == {"per_answer", "at_end"}
     info = (await client.get("/api/info")).json()
     assert info["examiner"]["description"] in text

@@ -35,6 +35,8 @@ class TopicResult(BaseModel):
     score: float | None  # 0-5 mean of the topic's question grades; None when nothing was answered
     missed_points: list[str] = []
     covered_points: list[str] = []
+    missed_areas: list[str] = []  # what to study: the missed key points' areas ("learning rate")
+    unanswered: list[str] = []  # prompts of the questions skipped or never answered
 
 
 class SummaryContext(BaseModel):

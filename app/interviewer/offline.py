@@ -8,6 +8,8 @@ from app.examiners.base import Grade
 from app.interviewer.base import Interviewer, OnUsage, ReplyContext, Summary, SummaryContext
 
 STRONG, FAIR = 4.0, 2.5
+# A topic is a strength from this score: the "good" band of the report's colours.
+STRENGTH = 3.5
 
 
 def compose_reply(ctx: ReplyContext) -> str:
@@ -77,12 +79,17 @@ def _headline(grade: Grade) -> str:
 
 def offline_summary(ctx: SummaryContext) -> Summary:
     scored = sorted((t for t in ctx.topics if t.score is not None), key=lambda t: -(t.score or 0))
-    strengths = [f"{t.title}: {t.score:.1f} of 5" for t in scored if (t.score or 0) >= FAIR]
-    strengths += [f"You explained: {_clause(p)}" for t in scored for p in t.covered_points[:2]][:3]
-    gaps = {t.title: t.missed_points[:4] for t in ctx.topics if t.missed_points}
-    # Study the weakest topics first, naming what was missed; untouched topics last.
-    study = [f"{t.title}: {_clause(p)}" for t in reversed(scored) for p in t.missed_points[:2]]
-    study += [f"{t.title}: no answer was given - practise a full answer" for t in ctx.topics if t.score is None]
+    strong = [t for t in scored if (t.score or 0) >= STRENGTH]
+    strengths = [f"{t.title}: {t.score:.1f} of 5" for t in strong]
+    strengths += [f"You explained: {_clause(p)}" for t in strong for p in t.covered_points[:2]][:3]
+    gaps = {t.title: [*t.missed_points[:4], *(f"Not answered: {_short(q)}" for q in t.unanswered)]
+            for t in ctx.topics if t.missed_points or t.unanswered}
+    # What to study, weakest topics first: the areas of the points missed, then the questions left
+    # unanswered (skipped, or not reached after finishing early - the same gap either way).
+    weakest_first = [*reversed(scored), *(t for t in ctx.topics if t.score is None)]
+    study = [f"{t.title}: revise {_areas(t.missed_areas)}" for t in weakest_first
+             if t.missed_areas and (t.score is None or t.score < STRENGTH)]
+    study += [f"{t.title}: prepare an answer to \u201c{_short(q)}\u201d" for t in weakest_first for q in t.unanswered]
     if ctx.overall is None:
         text = "No answers were graded, so there is nothing to score yet."
     else:
@@ -91,8 +98,17 @@ def offline_summary(ctx: SummaryContext) -> Summary:
         if worst.score < best.score:
             text += f" Strongest topic: {best.title} ({best.score:.1f}); weakest: {worst.title} ({worst.score:.1f})."
         if study:
-            text += " Start your revision with the first item under 'Study next'."
+            text += " Start your revision with the first item under 'Study next', then practise that topic again."
     return Summary(strengths=strengths, gaps=gaps, study_next=study[:6], text=text)
+
+
+def _areas(areas: list[str]) -> str:
+    return areas[0] if len(areas) == 1 else ", ".join(areas[:-1]) + f" and {areas[-1]}"
+
+
+def _short(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _clause(text: str) -> str:

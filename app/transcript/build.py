@@ -127,10 +127,15 @@ def build_summary_context(row: InterviewRow, turns: list[TurnRow], bank: Questio
     transcript = build_transcript(row, turns, bank, withhold=False)
     results = []
     for topic in transcript.topics:
-        grades = [q.final_grade for q in transcript.questions if q.topic_id == topic.topic_id and q.final_grade]
+        questions = [q for q in transcript.questions if q.topic_id == topic.topic_id]
+        grades = [q.final_grade for q in questions if q.final_grade]
+        areas = [m.key_point_id.replace("-", " ") for g in grades for m in sorted(g.missed, key=lambda m: -m.weight)]
         results.append(TopicResult(
             topic_id=topic.topic_id, title=topic.title, score=topic.score,
             missed_points=[m.text for g in grades for m in g.missed][:6],
             covered_points=[c.text for g in grades for c in g.covered][:6],
+            missed_areas=list(dict.fromkeys(a for a in areas if not a.startswith("point ")))[:4],
+            # A skipped question and one never reached after finishing early are the same gap.
+            unanswered=[q.prompt for q in questions if not any(ex.answer and ex.answer.strip() for ex in q.exchanges)],
         ))
     return SummaryContext(topics=results, overall=transcript.overall)

@@ -10,12 +10,22 @@ const TYPE_LABEL = {
   concept: "Concept", derivation: "Derivation", estimate: "Estimate", "code-review": "Code review", design: "System design", behavioural: "Behavioural",
 };
 
+const LEVEL = { 1: "Easy", 2: "Medium", 3: "Hard" };
+
 const id = $("#main").dataset.interviewId;
 const statusBox = $("#status");
 
 function list(el, items) {
   el.replaceChildren(...(items || []).map((t) => h("li", {}, t)));
   if (!el.children.length) el.replaceChildren(h("li", { class: "muted" }, "Nothing to note."));
+}
+
+/** "Practise <topic>" links for the topics to work on: below the good band, or with questions unanswered. */
+function renderPractise(t) {
+  const weak = t.topics.filter((tp) => tp.score === null || tp.score < 3.5
+    || t.questions.some((q) => q.topic_id === tp.topic_id && q.score === null));
+  $("#practise").replaceChildren(...weak.map((tp) =>
+    h("a", { class: "btn btn-secondary btn-sm", href: `/?topics=${encodeURIComponent(tp.topic_id)}` }, `Practise ${tp.title}`)));
 }
 
 function renderSummary(summary) {
@@ -49,7 +59,7 @@ function renderQuestion(q, index, titles) {
   return h("li", { class: "card question" },
     h("header", { class: "question-head" },
       h("div", {},
-        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · ${TYPE_LABEL[q.question_type] || "Concept"} · level ${q.difficulty}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}`),
+        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · ${TYPE_LABEL[q.question_type] || "Concept"} · ${LEVEL[q.difficulty] || `level ${q.difficulty}`}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}`),
         h("h3", { class: "question-prompt" }, q.prompt),
         q.code ? codeBlock(q.code) : null),
       h("span", { class: `score-chip band-${band(q.score)}` }, scoreText)),
@@ -95,6 +105,7 @@ async function main() {
   overall.classList.add(`band-${band(t.overall)}`);
   $("#chart").append(barChart(t.topics.map((tp) => ({ label: tp.title, value: tp.score }))));
   renderSummary(t.summary);
+  renderPractise(t);
   $("#questions").replaceChildren(...t.questions.map((q, i) => renderQuestion(q, i, titles)));
 
   for (const button of document.querySelectorAll("[data-download]")) {

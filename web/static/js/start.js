@@ -7,6 +7,10 @@ const errorBox = $("#start-error");
 const button = $("#start-button");
 const boxes = () => [...form.querySelectorAll('input[name="topics"]')];
 
+// "Practise this topic" links from a report arrive as /?topics=a,b: those topics come pre-ticked.
+const wanted = new Set((new URLSearchParams(window.location.search).get("topics") || "").split(",").filter(Boolean));
+for (const box of boxes()) if (wanted.has(box.value)) box.checked = true;
+
 $("#select-all").addEventListener("click", () => boxes().forEach((b) => { b.checked = true; }));
 $("#select-none").addEventListener("click", () => boxes().forEach((b) => { b.checked = false; }));
 
