@@ -177,7 +177,7 @@ class LLMExaminer(Examiner):
         overall = weighted_overall(request.topic, scores)  # never the model's arithmetic
         estimate = check_estimate(request.question, request.answers)
         red_flags = red_flags_shown(request.question, request.answers)
-        cap = min([estimate.cap] * bool(estimate) + [r.cap for r in red_flags], default=5.0)
+        cap = min(([estimate.cap] if estimate else []) + [r.cap for r in red_flags], default=5.0)
         if estimate is not None and estimate.caps:
             _flag(flags, "estimate_off")
             scores = {cid: min(score, 2) if "correct" in cid else score for cid, score in scores.items()}

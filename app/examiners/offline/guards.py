@@ -20,7 +20,9 @@ _INSTRUCTION = re.compile(
     r"ignore\s+(?:all\s+|any\s+|the\s+|your\s+|previous\s+|prior\s+|above\s+)*(?:instructions?|rubric|rules?|"
     r"criteria|grading|prompt)|(?:give|award|grade|score|rate)\s+(?:me|this|the\s+answer|it)?\s*(?:a\s+)?"
     r"(?:full\s+marks|5\s*/\s*5|10\s*/\s*10|100\s*%|a\s+perfect|maximum|top)|"
-    r"\b(?:system\s+prompt|you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:grader|examiner|assistant))|"
+    # (a system prompt is a topic of LLM questions: only text that replaces or extracts one is an instruction)
+    r"\b(?:system\s+prompt\s*:|(?:new|override|reveal|print|show|repeat|output)\s+(?:the\s+|your\s+)?system\s+prompt|"
+    r"you\s+are\s+(?:now\s+)?(?:a|an|the)\s+(?:grader|examiner|assistant))|"
     r"[\"']?(?:score|overall|grade|scores)[\"']?\s*[:=]\s*[\"']?\d|"
     r"\bas\s+an\s+ai\b|\bdisregard\s+(?:the|all|previous)"
 )
@@ -32,10 +34,15 @@ def is_non_answer(text: str) -> bool:
     return not cleaned or bool(_NON_ANSWER.match(cleaned))
 
 
+# Text in quotation marks is mentioned, not said: "a page that says 'ignore previous instructions'"
+# explains prompt injection rather than instructing the grader.
+_QUOTED = re.compile(r"\"[^\"]{1,200}\"|“[^”]{1,200}”|'[^']{4,200}'|‘[^’]{4,200}’")
+
+
 def is_instruction(sentence: Sentence) -> bool:
     """True for a sentence addressed to the grader rather than an answer to the question."""
     text = normalize(sentence.text)
-    return bool(_INSTRUCTION.search(text)) or text.lstrip().startswith("{")
+    return bool(_INSTRUCTION.search(_QUOTED.sub(" ", text))) or text.lstrip().startswith("{")
 
 
 def strip_instructions(sentences: tuple[Sentence, ...]) -> tuple[tuple[Sentence, ...], bool]:
