@@ -97,3 +97,39 @@ def test_an_estimate_shows_the_figure_it_read_and_how_far_off_it_is(page: Any) -
     check = panel.locator(".estimate-check").inner_text()
     assert "about 1.5 TB" in check and "10x" in check
     assert float(panel.locator(".score-chip strong").inner_text()) <= 2.0
+
+
+def test_after_finishing_early_page_report_and_history_give_the_same_counts_and_score(page: Any) -> None:  # noqa: F811
+    page.goto("/")
+    page.check('input[name="topics"][value="practice"]')
+    page.fill("#questions_per_topic", "4")
+    page.select_option("#max_follow_ups", "0")
+    page.select_option("#difficulty", "medium")
+    page.click("#start-button")
+    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
+    page.wait_for_selector("#answer-form:not([hidden])")
+    page.fill("#answer", "I would look at the numbers first and then decide, because it depends on the case at hand.")
+    page.press("#answer", "Control+Enter")
+    wait_for_feedback(page)
+    page.click("#skip-button")
+    page.click("#confirm-ok")
+    page.wait_for_selector("#thread .msg-skipped")
+    page.click("#finish-button")
+    page.click("#confirm-ok")
+    page.locator("#done-panel").wait_for()
+    assert "2 of 4 questions done" in page.locator("#progress-question").inner_text()
+    interview_id = page.url.rsplit("/", 1)[1]
+    page.goto(f"/report/{interview_id}")
+    page.locator("#summary").wait_for()
+    meta = page.locator("#report-meta").inner_text()
+    assert "2 of 4 questions done (1 skipped)" in meta
+    overall = page.locator("#overall-value").inner_text()
+    assert f"{overall} of 5 overall" in page.locator("#summary-text").inner_text()
+    study = page.locator("#study-next").inner_text()
+    assert study.count("prepare an answer to") == 2  # the skipped question and the one left open when finishing, alike
+    assert page.locator("#practise a").count() == 1
+    page.goto("/history")
+    entry = page.locator(".history-item").first
+    entry.wait_for()
+    assert "2 of 4 questions done" in entry.inner_text() and "ended early" in entry.inner_text().lower()
+    assert page.locator(".history-score").first.inner_text() == overall

@@ -115,6 +115,7 @@ class Transcript(BaseModel):
     options: dict[str, Any] = Field(description="What the candidate chose: topics, questions_per_topic, difficulty, ...")
     examiner: str
     questions: list[QuestionRecord]
+    questions_planned: int | None = Field(default=None, description="How many questions the plan held (an interview ended early asked fewer)")
     topics: list[TopicScore]
     overall: float | None
     summary: TranscriptSummary | None

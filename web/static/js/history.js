@@ -46,7 +46,7 @@ function row(entry, view, failure) {
         h("a", { href }, formatDate(view.created_at)),
         h("span", { class: `badge badge-${over ? "done" : "live"}` }, label(view))),
       h("p", { class: "muted" }, [
-        `${p.questions_done} of ${p.questions_total} questions`,
+        `${p.questions_done} of ${p.questions_total} questions done`,
         topics,
         view.options.difficulty,
         view.options.candidate_name ? `for ${view.options.candidate_name}` : null,

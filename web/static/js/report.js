@@ -94,9 +94,13 @@ async function main() {
   const name = t.options.candidate_name;
   $("#report-title").textContent = name ? `Interview report: ${name}` : "Interview report";
   $("#report-date").textContent = formatDate(t.created_at);
-  const answered = t.questions.filter((q) => q.score !== null).length;
+  // The same count as the interview page and the history: questions done (answered or skipped) of
+  // those planned; then how many of them were answered and skipped.
+  const skipped = t.questions.filter((q) => q.exchanges.some((ex) => ex.skipped) && !q.exchanges.some((ex) => ex.answer)).length;
+  const answered = t.questions.filter((q) => q.exchanges.some((ex) => ex.answer && ex.answer.trim())).length;
+  const planned = t.questions_planned || t.questions.length;
   $("#report-meta").textContent = [
-    `${answered} of ${t.questions.length} questions scored`,
+    `${answered + skipped} of ${planned} questions done` + (skipped ? ` (${skipped} skipped)` : ""),
     `difficulty ${t.options.difficulty}`,
     `examiner: ${t.examiner}`,
   ].join(" · ");
