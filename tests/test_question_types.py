@@ -47,6 +47,14 @@ def test_figures_are_read_in_the_unit_asked_for(text: str, unit: str, value: flo
     assert found is not None and found.value / to_base(1.0, unit) == pytest.approx(value, rel=0.01)
 
 
+def test_a_figure_per_unit_the_question_asks_for_is_the_answer() -> None:
+    from app.bank.units import asked_per
+
+    per = asked_per("Estimate the serving cost per day of this fleet.")
+    found = estimate_of("The GPUs cost $400 an hour each... in all about $7,600 per day.", "usd", per)
+    assert found is not None and found.value == 7600
+
+
 def test_the_figure_of_an_answer_is_its_conclusion_not_an_intermediate_or_a_rate() -> None:
     answer = "Weights take 14 GB and Adam 84 GB at 16 bytes per parameter. In total about 112 GB. Add activations, say 20 GB."
     found = estimate_of(answer, "bytes")

@@ -76,7 +76,7 @@ def _unit_table() -> dict[str, list[tuple[str, float]]]:
 
 UNITS = _unit_table()
 # Units written "per X" are rates, never the plain quantity ("16 bytes per parameter" is not 16 bytes).
-_RATE_TAIL = re.compile(r"\s*(?:/|per\s+|a\s+)(?!s\b|sec|second)[a-z]", re.IGNORECASE)
+_RATE_TAIL = re.compile(r"\s*(?:/|per\s+|a\s+)(?!s\b|sec|second)([a-z]+)", re.IGNORECASE)
 
 
 def dimension_of(unit: str) -> str | None:
@@ -122,8 +122,10 @@ _CONCLUSION = re.compile(
 )
 
 
-def quantities(text: str, dimension: str) -> list[Quantity]:
-    """Every quantity in ``text`` that can be read in ``dimension``, in order of appearance."""
+def quantities(text: str, dimension: str, asked_per: frozenset[str] = frozenset()) -> list[Quantity]:
+    """Every quantity in ``text`` that can be read in ``dimension``, in order of appearance.
+    ``asked_per``: the "per X" of the question ("cost per day"): a figure "per day" is then the answer
+    itself, not a rate."""
     found: list[Quantity] = []
     for match in _QUANTITY.finditer(text):
         number = float(match["number"].replace(",", ""))
@@ -139,7 +141,8 @@ def quantities(text: str, dimension: str) -> list[Quantity]:
             tail = re.match(r"\s*-?\s*(" + _UNIT_ALTERNATION + r")(?![a-z0-9])", text[match.end():], re.IGNORECASE)
             if tail:
                 unit = tail.group(1).lower()
-        rate = bool(unit) and bool(_RATE_TAIL.match(text, match.end())) and not unit.endswith("/s")
+        tail = _RATE_TAIL.match(text, match.end())
+        rate = bool(unit) and tail is not None and not unit.endswith("/s") and _singular(tail.group(1)) not in asked_per
         value = _read(number, mult, unit, dimension)
         if value is not None:
             found.append(Quantity(value, match.group(0).strip(), match.start(), rate))
@@ -159,12 +162,22 @@ def _read(number: float, mult: str, unit: str, dimension: str) -> float | None:
     return None
 
 
-def estimate_of(text: str, dimension: str) -> Quantity | None:
+def _singular(word: str) -> str:
+    word = word.lower()
+    return word[:-1] if word.endswith("s") and len(word) > 3 else word
+
+
+def asked_per(prompt: str) -> frozenset[str]:
+    """The units a question asks a figure per ("memory per token", "cost per day")."""
+    return frozenset(_singular(w) for w in re.findall(r"\bper\s+([a-z]+)", prompt.lower()))
+
+
+def estimate_of(text: str, dimension: str, per: frozenset[str] = frozenset()) -> Quantity | None:
     """The value an answer arrives at: the last quantity of the dimension in the last sentence that
     states a conclusion ("total", "so", "about", "~"), else the last quantity of the dimension. A
     quantity written "per X" ("16 bytes per parameter") is a step of the arithmetic, read only when
     the answer has no other ("3.4 tokens per target pass" answers a question asked per pass)."""
-    every = quantities(text, dimension)
+    every = quantities(text, dimension, per)
     every = [q for q in every if not q.rate] or every
     if not every:
         return None

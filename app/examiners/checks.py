@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from app.bank.schema import Question
 from app.bank.types import PHASES, STAR_PARTS
-from app.bank.units import dimension_of, estimate_of, ratio, to_base
+from app.bank.units import asked_per, dimension_of, estimate_of, ratio, to_base
 
 if TYPE_CHECKING:
     from app.examiners.base import StatedRedFlag
@@ -91,8 +91,9 @@ def check_estimate(question: Question, answers: list[str]) -> EstimateCheck | No
     assert dimension is not None  # validated at load
     expected_base = to_base(spec.value, spec.unit)
     found = None
+    per = asked_per(question.prompt)
     for answer in reversed(answers):
-        found = estimate_of(answer, dimension)
+        found = estimate_of(answer, dimension, per)
         if found is not None:
             break
     base = dict(expected=spec.value, unit=spec.unit, tolerance=spec.tolerance)

@@ -184,20 +184,32 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
     clearTimeout(idle);
     throw e;
   }
-  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  // Read the body itself (no pipe): a pipe can cancel its source once its own end is read, which
+  // the browser reports as an aborted request.
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
   let buffer = "";
+  let reply = null;
+  let ended = false;
   try {
     for (;;) {
       let chunk;
       try {
         chunk = await reader.read();
       } catch {
+        if (reply) return reply; // the reply is whole; only the stream's end went missing
         throw new ApiError(0, controller.signal.aborted ? "timeout" : "network",
           controller.signal.aborted ? "the reply stopped arriving" : "the connection dropped mid-reply");
       }
-      if (chunk.done) break;
+      // The server ends the stream right after the reply: read to its end rather than cancel the
+      // request, which the browser would report as a failed (aborted) request.
+      if (chunk.done) {
+        ended = true;
+        if (reply) return reply;
+        break;
+      }
       touch();
-      buffer += chunk.value.replace(/\r\n?/g, "\n");
+      buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, "\n");
       let split;
       while ((split = buffer.indexOf("\n\n")) >= 0) {
         const block = buffer.slice(0, split);
@@ -205,7 +217,11 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
         const event = parseEvent(block);
         if (!event) continue;
         if (event.type === "delta") onDelta(JSON.parse(event.data).text || "");
-        else if (event.type === "reply") return JSON.parse(event.data);
+        else if (event.type === "reply") {
+          reply = JSON.parse(event.data);
+          clearTimeout(idle);
+          idle = setTimeout(() => controller.abort(), 3000);
+        }
         else if (event.type === "error") {
           const err = JSON.parse(event.data).error || {};
           const { code, message, hint, status, ...extra } = err;
@@ -215,7 +231,8 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
     }
   } finally {
     clearTimeout(idle);
-    reader.cancel().catch(() => {});
+    if (!ended) reader.cancel().catch(() => {}); // leaving early: stop the download
+    else reader.releaseLock();
   }
   throw new ApiError(0, "incomplete", "the reply ended before it was complete");
 }
