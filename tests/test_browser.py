@@ -489,23 +489,43 @@ def test_the_api_documentation_renders_from_this_origin_under_its_policy(page: A
     assert not [u for u in outside if not u.startswith("http://127.0.0.1")], outside
 
 
+def assert_prompt_in_view(page: Any) -> None:
+    """The newest interviewer question is inside the viewport, below the sticky progress bar and
+    above the sticky answer box."""
+    page.wait_for_timeout(300)  # the scroll settles (reduced motion: no animation)
+    prompt = page.locator("#thread .msg-interviewer .msg-prompt").last.bounding_box()
+    box = page.locator("#answer-form").bounding_box()
+    top = page.locator(".chat-top").bounding_box()
+    assert prompt and box and top, (prompt, box, top)
+    assert prompt["y"] + prompt["height"] <= box["y"] + 1, ("covered by the answer box", prompt, box)
+    assert prompt["y"] >= top["y"] + top["height"] - 1, ("under the progress bar", prompt, top)
+
+
 @pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
 def test_the_next_question_is_not_hidden_behind_the_answer_box(browser: Any, base_url: str, viewport: dict) -> None:
     ctx = browser.new_context(base_url=base_url, viewport=viewport, reduced_motion="reduce")
     ctx.set_default_timeout(30000)
     page = ctx.new_page()
     try:
-        start_interview(page, topics=["optimisation", "regularisation"], per_topic=2)
-        for _ in range(2):
-            send_answer(page, "It moves against the gradient, scaled by a learning rate.")
-            page.wait_for_timeout(300)  # the scroll settles (reduced motion: no animation)
-            prompt = page.locator("#thread .msg-interviewer .msg-prompt").last.bounding_box()
-            box = page.locator("#answer-form").bounding_box()
-            assert prompt and box and prompt["y"] + prompt["height"] <= box["y"] + 1, (prompt, box)
-            assert prompt["y"] >= 0
+        interview_id = start_interview(page, topics=["optimisation", "regularisation"], per_topic=2)
+        assert_prompt_in_view(page)
+        send_answer(page, "It moves against the gradient, scaled by a learning rate.")
+        assert_prompt_in_view(page)  # after an answer
+        before = replies(page)
+        page.click("#skip-button")
+        page.click("#confirm-ok")
+        page.wait_for_function("n => document.querySelectorAll('#thread .msg-interviewer:not(.msg-typing):not(.msg-streaming)').length > n", arg=before)
+        assert_prompt_in_view(page)  # after a skip
+        page.reload()
+        page.wait_for_selector("#answer-form:not([hidden])")
+        assert_prompt_in_view(page)  # after a reload
+        page.goto("/history")
+        page.locator("#history .history-item").first.get_by_role("link", name="Continue").click()
+        page.wait_for_url(f"**/interview/{interview_id}")
+        page.wait_for_selector("#answer-form:not([hidden])")
+        assert_prompt_in_view(page)  # after "Continue" from the history
     finally:
         ctx.close()
-
 
 
 def test_the_report_page_logs_no_console_error(page: Any) -> None:

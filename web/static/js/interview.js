@@ -203,7 +203,7 @@ async function send() {
   } finally {
     if (!(sync.view && sync.view.state === "grading")) setBusy(false);
     thread.scrollToEnd();
-    if (!form.hidden) box.focus();
+    if (!form.hidden) box.focus({ preventScroll: true });
   }
 }
 
@@ -263,7 +263,8 @@ async function act(kind) {
     showError(e.describe ? e.describe() : String(e.message || e));
   } finally {
     setBusy(false);
-    if (!form.hidden) box.focus();
+    thread.scrollToEnd();
+    if (!form.hidden) box.focus({ preventScroll: true });
   }
 }
 
@@ -299,5 +300,5 @@ api.info().then((info) => {
 }).catch(() => {});
 
 sync.load().then((ok) => {
-  if (ok && !form.hidden) box.focus();
+  if (ok && !form.hidden) box.focus({ preventScroll: true });
 });
