@@ -134,6 +134,10 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     stated_against = {m.misconception.contradicts: m for m in result.misconceptions}
     for kp in question.key_points:
         made, contradicted = find_claim(kp.phrasings or (kp.text,), units, subject=subject)
+        if question.bugs:
+            # In a code review, saying the fix is missing ("the optimizer state isn't saved") names the
+            # bug; it does not contradict the fix. Wrong claims are caught as misconceptions instead.
+            contradicted = None
         against = stated_against.get(kp.id)
         if against is not None and made is not None and made.unit.answer_index > against.match.unit.answer_index:
             # Put right in a later answer of the thread (usually the follow-up that probed it).
