@@ -153,3 +153,34 @@ def test_no_page_logs_a_console_error_or_a_failed_request(context: Any) -> None:
         page.goto(path)
         page.wait_for_load_state("networkidle")
     assert not problems, problems
+
+
+def _serious(page: Any) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} - {[n['target'] for n in v['nodes']][:3]}"
+            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_page_passes_axe_without_serious_violations(page: Any, theme: str) -> None:  # noqa: F811
+    page.goto("/")
+    if theme == "dark":
+        page.click("#theme-toggle")  # the toggle overrides the system setting, and is remembered
+        assert page.get_attribute("html", "data-theme") == "dark"
+    found: dict[str, list[str]] = {"start": _serious(page)}
+    start(page, "code-review")
+    page.fill("#answer", "Line 4: the softmax before CrossEntropyLoss squashes the gradients; pass the raw logits to the criterion.")
+    page.press("#answer", "Enter")
+    wait_for_feedback(page)
+    assert page.get_attribute("html", "data-theme") == (theme if theme == "dark" else None)
+    found["interview"] = _serious(page)
+    interview_id = page.url.rsplit("/", 1)[1]
+    page.goto(f"/report/{interview_id}")
+    page.locator("#report:not([hidden])").wait_for()
+    found["report"] = _serious(page)
+    page.goto("/history")
+    page.locator(".history-item").first.wait_for()
+    found["history"] = _serious(page)
+    assert not any(found.values()), found
