@@ -184,3 +184,30 @@ def test_every_page_passes_axe_without_serious_violations(page: Any, theme: str)
     page.locator(".history-item").first.wait_for()
     found["history"] = _serious(page)
     assert not any(found.values()), found
+
+
+def test_a_time_limit_counts_down_warns_and_never_cuts_the_answer_off(page: Any) -> None:  # noqa: F811
+    import datetime as dt
+
+    page.clock.install(time=dt.datetime.now(dt.timezone.utc))
+    page.goto("/")
+    page.check('input[name="topics"][value="practice"]')
+    page.fill("#questions_per_topic", "2")
+    page.select_option("#time_limit", "120")
+    page.click("#start-button")
+    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
+    page.wait_for_selector("#answer-form:not([hidden])")
+    page.clock.run_for(2000)
+    timer = page.locator("#timer")
+    assert re.fullmatch(r"1:5\d left", page.locator("#timer-value").inner_text().strip())
+    page.clock.run_for(100_000)  # 1:42 in: the last fifth
+    assert "timer-warn" in (timer.get_attribute("class") or "")
+    page.fill("#answer", "Still thinking about it, but")
+    page.clock.run_for(30_000)  # past the limit
+    assert "over" in page.locator("#timer-value").inner_text() and "timer-over" in (timer.get_attribute("class") or "")
+    status = page.locator("#status")
+    assert status.is_visible() and "Time is up" in status.inner_text()
+    assert page.locator("#answer").is_editable() and page.locator("#answer").input_value() == "Still thinking about it, but"
+    page.fill("#answer", "Still thinking about it, but here is my answer: the loss stops falling.")
+    page.press("#answer", "Enter")
+    wait_for_feedback(page)  # the late answer is taken and graded like any other

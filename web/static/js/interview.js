@@ -92,11 +92,15 @@ function applyTurn(reply) {
 let timerStart = null;
 let timerHandle = null;
 
+let timeUpShownFor = null;
+
 function startTimer(askedAt) {
   timerStart = Date.parse(askedAt);
   tick();
   if (!timerHandle) timerHandle = setInterval(tick, 1000);
 }
+
+const TIME_UP = "Time is up for this question. Finish your thought and send when you are ready; nothing is cut off.";
 
 function stopTimer() {
   clearInterval(timerHandle);
@@ -106,8 +110,27 @@ function stopTimer() {
 
 function tick() {
   if (!timerStart) return;
-  $("#timer").hidden = false;
-  $("#timer-value").textContent = formatDuration((Date.now() - timerStart) / 1000);
+  const timer = $("#timer");
+  timer.hidden = false;
+  const elapsed = Math.max(0, (Date.now() - timerStart) / 1000);
+  const limit = sync.view && sync.view.options && sync.view.options.time_limit_seconds;
+  if (!limit) {
+    $("#timer-value").textContent = formatDuration(elapsed);
+    return;
+  }
+  // A count-down with a gentle warning: amber in the last fifth, then "over" and a notice - never a cut.
+  const left = limit - elapsed;
+  timer.classList.toggle("timer-warn", left > 0 && left <= limit / 5);
+  timer.classList.toggle("timer-over", left <= 0);
+  $("#timer-value").textContent = left > 0 ? `${formatDuration(left)} left` : `${formatDuration(-left)} over`;
+  const key = sync.view.current ? promptKey(sync.view.current) : null;
+  if (left <= 0 && key && timeUpShownFor !== key) {
+    timeUpShownFor = key;
+    notice(statusBox, TIME_UP, "warn");
+    announce("Time is up for this question. You can still finish your answer.");
+  } else if (left > 0 && statusBox.textContent === TIME_UP) {
+    notice(statusBox, "");
+  }
 }
 
 // The answer box -------------------------------------------------------------------------------
