@@ -25,8 +25,8 @@ from anyio import to_thread
 from app.bank.loader import QuestionBank
 from app.config import Settings
 from app.engine.machine import (
-    Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Skip, Start,
-    Status, transition,
+    Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Next,
+    OfferRetry, Retry, Skip, Start, Status, transition,
 )
 from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
 from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
@@ -154,6 +154,12 @@ class InterviewService(Recovery):
         _check_turn(interview, turn)
         return await self._advance(interview, interview.version, FinishEarly())
 
+    async def review(self, interview_id: str, token: str | None, again: bool, turn: int | None = None) -> TurnReply:
+        """Practice mode, after a question's feedback: try it again (``again``) or go on to the next."""
+        interview = await self._load(interview_id, token)
+        _check_turn(interview, turn)
+        return await self._advance(interview, interview.version, Retry() if again else Next())
+
     # Queries -------------------------------------------------------------------------------
 
     async def view(self, interview_id: str, token: str | None) -> InterviewView:
@@ -214,10 +220,13 @@ class InterviewService(Recovery):
         state, actions = transition(interview.plan, interview.state, event)
         ask: AskQuestion | AskFollowUp | None = None
         finish: Finish | None = None
+        offer: OfferRetry | None = None
         for action in actions:
             match action:
                 case AskQuestion() | AskFollowUp():
                     ask = action
+                case OfferRetry():
+                    offer = action
                 case Finish():
                     finish = action
                 case GradeThread():  # pragma: no cover - only an answer leads to grading (accept_answer)
@@ -226,16 +235,18 @@ class InterviewService(Recovery):
         grade = graded.grade if graded else None
         show_feedback = plan.options.feedback is FeedbackMode.PER_ANSWER
         ctx = ReplyContext(
-            kind="closing" if finish else ("after_skip" if isinstance(event, Skip) else "after_answer"),
+            kind="closing" if finish else _reply_kind(event),
             candidate_name=plan.options.candidate_name,
             question_prompt=answered.thread[-1].prompt if answered else None,
             answer=answered.latest_answer if answered else None,
             grade=grade,
             show_feedback=show_feedback,
             next_is_follow_up=isinstance(ask, AskFollowUp),
+            offer_retry=offer is not None,
             new_topic_title=self.topic_titles[ask.ref.topic_id] if isinstance(ask, AskQuestion) and ask.new_topic else None,
         )
-        interviewer = self._interviewer_for(interview)
+        # Moving on or trying again needs a fixed sentence, not a model call.
+        interviewer = self.offline_interviewer if ctx.kind in ("next", "retry") else self._interviewer_for(interview)
         words, usage = await self._speak(interviewer, ctx, on_chunk)
         new_turn = self._turn_for(interview.id, interview.next_seq, ask, words) if ask else None
         message = new_turn.message if new_turn else words
@@ -308,6 +319,17 @@ class InterviewService(Recovery):
         except KeyError:  # a question removed from the bank since the interview began
             kind = "concept"
         return kind, self.settings.max_answer_chars * (LONG_ANSWER_FACTOR if kind == "design" else 1)
+
+
+def _reply_kind(event: Event) -> str:
+    match event:
+        case Skip():
+            return "after_skip"
+        case Next():
+            return "next"
+        case Retry():
+            return "retry"
+    return "after_answer"
 
 
 def _too_long(text: str, limit: int) -> PayloadTooLarge:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from app.engine.machine import (
     ALLOWED, Answer, AskFollowUp, AskQuestion, Event, Expire, Finish, FinishEarly, GradeThread, Graded,
-    InterviewState, Skip, Start, Status, transition,
+    InterviewState, Next, OfferRetry, Retry, Skip, Start, Status, transition,
 )
 from app.engine.plan import Difficulty, FeedbackMode, InterviewOptions, InterviewPlan, QuestionRef, TopicPlan
 from app.errors import InvalidTransition
@@ -27,6 +27,7 @@ def plans(draw: st.DrawFn) -> InterviewPlan:
         difficulty=draw(st.sampled_from(list(Difficulty))),
         max_follow_ups=draw(st.integers(0, 3)),
         feedback=draw(st.sampled_from(list(FeedbackMode))),
+        practice=draw(st.booleans()),
     )
     topics = []
     for t in range(draw(st.integers(1, 4))):
@@ -39,6 +40,7 @@ def plans(draw: st.DrawFn) -> InterviewPlan:
 
 events: st.SearchStrategy[Event] = st.one_of(
     st.just(Start()), st.just(Answer()), st.just(Skip()), st.just(FinishEarly()), st.just(Expire()),
+    st.just(Next()), st.just(Retry()),
     st.builds(Graded, overall=st.floats(0, 5, allow_nan=False),
               follow_up=st.one_of(st.none(), st.just(""), st.text(min_size=1, max_size=20))),
 )
@@ -61,6 +63,9 @@ def check_invariants(plan: InterviewPlan, s: InterviewState, asked: list[str], c
         assert s.current in plan.topics[s.topic_index].candidates
         assert s.used[-1] == f"{s.current.topic_id}/{s.current.question_id}"
         assert s.questions_done == len(s.used) - 1  # the current one is still open
+    elif s.status is Status.REVIEWING:
+        assert s.current is not None and s.used[-1] == f"{s.current.topic_id}/{s.current.question_id}"
+        assert s.questions_done == len(s.used)  # graded; another attempt would open it again
     else:
         assert s.current is None
     if s.status is Status.AWAITING_ANSWER:
@@ -86,11 +91,12 @@ def test_no_event_sequence_reaches_an_invalid_state(plan: InterviewPlan, sequenc
         assert state == before  # transition is pure: the input state is never mutated
 
         asks = [a for a in actions if isinstance(a, AskQuestion)]
-        asked += [f"{a.ref.topic_id}/{a.ref.question_id}" for a in asks]
+        asked += [f"{a.ref.topic_id}/{a.ref.question_id}" for a in asks if a.attempt == 1]  # a retry asks no new question
         question_closed = isinstance(event, Skip) or (
             isinstance(event, Graded) and not any(isinstance(a, AskFollowUp) for a in actions)
         )
-        done += int(question_closed)
+        question_closed = question_closed and not (isinstance(event, Graded) and any(isinstance(a, AskFollowUp) for a in actions))
+        done += int(question_closed) - int(isinstance(event, Retry))
 
         # the actions match the new state: one prompt when a prompt is awaited, a finish when over
         if new.status is Status.AWAITING_ANSWER:
@@ -99,6 +105,8 @@ def test_no_event_sequence_reaches_an_invalid_state(plan: InterviewPlan, sequenc
             assert [type(a) for a in actions] == [AskFollowUp]
         elif new.status is Status.GRADING:
             assert actions == [GradeThread(ref=new.current)]
+        elif new.status is Status.REVIEWING:
+            assert plan.options.practice and actions == [OfferRetry(ref=new.current)]
         elif new.status.is_over:
             assert [type(a) for a in actions] == [Finish]
             if actions[0].reason == "plan_complete":
@@ -151,6 +159,8 @@ def test_answering_everything_always_ends_with_the_plan_complete(
         i += 1
         state, actions = transition(plan, state, Graded(overall=overall, follow_up="Why?" if wants_follow_up else None))
         follow_ups += sum(isinstance(a, AskFollowUp) for a in actions)
+        if state.status is Status.REVIEWING:  # practice mode: move on
+            state, _ = transition(plan, state, Next())
         assert i <= plan.total_questions * (plan.options.max_follow_ups + 1)
     assert state.status is Status.COMPLETED
     assert state.questions_done == len(state.used) == plan.total_questions

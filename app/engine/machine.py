@@ -11,6 +11,9 @@
                                            +--> COMPLETED (plan done, or finish early)
     any live state --expire--> ABANDONED;  COMPLETED and ABANDONED accept no events.
 
+    Practice mode: a graded question waits in REVIEWING until the candidate asks for the next
+    question (--next--> as above) or tries it again (--retry--> AWAITING_ANSWER, same question).
+
 The caller performs the returned actions (ask a question, grade a thread, finish) and feeds the
 results back as events (``Graded``). Persisting GRADING means a crash mid-grade is recoverable: the
 answer is stored, the state says grading is owed, and the grade is re-run on restart.
@@ -38,6 +41,7 @@ class Status(StrEnum):
     AWAITING_ANSWER = "awaiting_answer"
     GRADING = "grading"
     AWAITING_FOLLOW_UP = "awaiting_follow_up"
+    REVIEWING = "reviewing"  # practice mode: feedback shown; next question or another attempt
     COMPLETED = "completed"
     ABANDONED = "abandoned"
 
@@ -55,6 +59,7 @@ class InterviewState(BaseModel):
     level: int = 2
     used: list[str] = []  # "topic/question" ids already asked
     questions_done: int = 0
+    attempt: int = 1  # of the current question (practice mode: tried again after its feedback)
 
 
 # Events -----------------------------------------------------------------------------------------
@@ -86,7 +91,15 @@ class Expire(BaseModel):
     kind: Literal["expire"] = "expire"
 
 
-Event = Start | Answer | Graded | Skip | FinishEarly | Expire
+class Next(BaseModel):
+    kind: Literal["next"] = "next"
+
+
+class Retry(BaseModel):
+    kind: Literal["retry"] = "retry"
+
+
+Event = Start | Answer | Graded | Skip | FinishEarly | Expire | Next | Retry
 
 # Actions ----------------------------------------------------------------------------------------
 
@@ -95,6 +108,14 @@ class AskQuestion(BaseModel):
     kind: Literal["ask_question"] = "ask_question"
     ref: QuestionRef
     new_topic: bool
+    attempt: int = 1  # 2 and up: the same question tried again (practice mode)
+
+
+class OfferRetry(BaseModel):
+    """Practice mode: the question is graded; the candidate chooses another attempt or the next one."""
+
+    kind: Literal["offer_retry"] = "offer_retry"
+    ref: QuestionRef
 
 
 class GradeThread(BaseModel):
@@ -113,15 +134,17 @@ class Finish(BaseModel):
     reason: Literal["plan_complete", "finished_early", "expired"]
 
 
-Action = AskQuestion | GradeThread | AskFollowUp | Finish
+Action = AskQuestion | GradeThread | AskFollowUp | OfferRetry | Finish
 
 ALLOWED: dict[str, set[Status]] = {
     "start": {Status.CREATED},
     "answer": {Status.AWAITING_ANSWER, Status.AWAITING_FOLLOW_UP},
     "graded": {Status.GRADING},
     "skip": {Status.AWAITING_ANSWER, Status.AWAITING_FOLLOW_UP},
-    "finish": {Status.AWAITING_ANSWER, Status.AWAITING_FOLLOW_UP, Status.CREATED},
-    "expire": {Status.CREATED, Status.AWAITING_ANSWER, Status.AWAITING_FOLLOW_UP, Status.GRADING},
+    "finish": {Status.AWAITING_ANSWER, Status.AWAITING_FOLLOW_UP, Status.CREATED, Status.REVIEWING},
+    "expire": {Status.CREATED, Status.AWAITING_ANSWER, Status.AWAITING_FOLLOW_UP, Status.GRADING, Status.REVIEWING},
+    "next": {Status.REVIEWING},
+    "retry": {Status.REVIEWING},
 }
 
 
@@ -150,7 +173,19 @@ def transition(plan: InterviewPlan, state: InterviewState, event: Event) -> tupl
                 return s, [AskFollowUp(ref=s.current, text=follow_up)]
             s.level = _adapt(plan, s.level, overall)
             s.questions_done += 1
+            if plan.options.practice:
+                s.status = Status.REVIEWING
+                return s, [OfferRetry(ref=s.current)]
             return _next_question(plan, s)
+        case Next():
+            return _next_question(plan, s)
+        case Retry():
+            assert s.current is not None
+            s.questions_done -= 1  # open again; done when this attempt is graded
+            s.attempt += 1
+            s.follow_ups_asked = 0
+            s.status = Status.AWAITING_ANSWER
+            return s, [AskQuestion(ref=s.current, new_topic=False, attempt=s.attempt)]
         case Skip():
             s.level = _adapt(plan, s.level, 0.0) if s.status is Status.AWAITING_ANSWER else s.level
             s.questions_done += 1
@@ -180,6 +215,7 @@ def _next_question(plan: InterviewPlan, s: InterviewState) -> tuple[InterviewSta
     s.used.append(f"{ref.topic_id}/{ref.question_id}")
     s.asked_in_topic += 1
     s.follow_ups_asked = 0
+    s.attempt = 1
     s.status = Status.AWAITING_ANSWER
     return s, [AskQuestion(ref=ref, new_topic=new_topic)]
 
@@ -208,6 +244,7 @@ def _hint(status: Status) -> str:
         Status.AWAITING_ANSWER: "answer, skip or finish the current question",
         Status.GRADING: "the previous answer is still being graded; wait for its reply",
         Status.AWAITING_FOLLOW_UP: "answer or skip the follow-up question",
+        Status.REVIEWING: "try the question again (retry) or go on to the next one (next)",
         Status.COMPLETED: "the interview is over; download its transcript",
         Status.ABANDONED: "the interview expired; start a new one",
     }[status]

@@ -76,6 +76,9 @@ class InterviewOptions(BaseModel):
     question_types: list[QuestionType] = Field(
         default=[], description="Only these question types; empty: a realistic mix of every type the topics have")
     focus: Focus = Field(default_factory=Focus, description="Role and seniority to prefer")
+    practice: bool = Field(
+        default=False,
+        description="Practice mode: after a question's feedback, try it again or move on (every attempt is kept; the last counts)")
     time_limit_seconds: int | None = Field(
         default=None, ge=30, le=3600,
         description="A time per question: the page counts down and warns when it is up (answers are never cut off)")

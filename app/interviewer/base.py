@@ -17,13 +17,14 @@ from app.llm.usage import OnUsage, TokenUsage
 class ReplyContext(BaseModel):
     """What the interviewer knows when it speaks. Never includes the model answer."""
 
-    kind: Literal["greeting", "after_answer", "after_skip", "closing"]
+    kind: Literal["greeting", "after_answer", "after_skip", "closing", "next", "retry"]
     candidate_name: str | None = None
     question_prompt: str | None = None  # the question just answered (after_answer)
     answer: str | None = None  # the candidate's latest answer, untrusted text
     grade: Grade | None = None
     show_feedback: bool = True
     next_is_follow_up: bool = False
+    offer_retry: bool = False  # practice mode: the candidate may try the question again or move on
     new_topic_title: str | None = None  # set when the next question opens a new topic
     topic_titles: list[str] = []  # greeting: the plan's topics in order
     total_questions: int = 0

@@ -26,10 +26,16 @@ def compose_reply(ctx: ReplyContext) -> str:
         )
     elif ctx.kind == "after_skip":
         parts.append("No problem, let's move on.")
+    elif ctx.kind == "next":
+        parts.append("Here is the next question.")
+    elif ctx.kind == "retry":
+        parts.append("Let's try that one again - take your time.")
     elif ctx.kind in ("after_answer", "closing") and ctx.grade is not None:
         parts.append(_acknowledge(ctx))
     if ctx.new_topic_title and ctx.kind != "closing":
         parts.append(f"Now let's turn to {ctx.new_topic_title}.")
+    if ctx.offer_retry:
+        parts.append("Try it again if you like, or go on to the next question.")
     if ctx.kind == "closing":
         parts.append("That brings us to the end of the interview. Thank you - your scored transcript is ready.")
     return " ".join(p for p in parts if p)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from decimal import ROUND_HALF_UP, Decimal
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -32,6 +34,19 @@ def _group_threads(turns: list[TurnRow]) -> list[list[TurnRow]]:
         else:
             threads[-1].append(turn)
     return threads
+
+
+def _number_attempts(questions: list[QuestionRecord]) -> list[QuestionRecord]:
+    """Practice mode asks a question again after its feedback: every attempt is kept, numbered, and the
+    last one counts for the scores."""
+    total = Counter((q.topic_id, q.question_id) for q in questions)
+    seen: Counter[tuple[str, str]] = Counter()
+    numbered = []
+    for q in questions:
+        key = (q.topic_id, q.question_id)
+        seen[key] += 1
+        numbered.append(q.model_copy(update={"attempt": seen[key], "counts": seen[key] == total[key]}) if total[key] > 1 else q)
+    return numbered
 
 
 def _score(thread: list[TurnRow], grade: Grade | None) -> float | None:
@@ -100,12 +115,14 @@ def build_transcript(
             score=None if hide_grades else _score(thread, grade), criteria=criteria, final_grade=grade,
             time_spent_seconds=round((max(answered) - head.asked_at).total_seconds(), 1) if answered else None,
         ))
+    questions = _number_attempts(questions)
+    counted = [q for q in questions if q.counts]
     topics = []
-    for topic_id in dict.fromkeys(q.topic_id for q in questions):
-        scores = [q.score for q in questions if q.topic_id == topic_id and q.score is not None]
+    for topic_id in dict.fromkeys(q.topic_id for q in counted):
+        scores = [q.score for q in counted if q.topic_id == topic_id and q.score is not None]
         topics.append(TopicScore(topic_id=topic_id, title=bank.topic(topic_id).title, score=_mean(scores),
-                                 questions=sum(1 for q in questions if q.topic_id == topic_id)))
-    all_scores = [q.score for q in questions if q.score is not None]
+                                 questions=sum(1 for q in counted if q.topic_id == topic_id)))
+    all_scores = [q.score for q in counted if q.score is not None]
     rubric_hashes = {t: bank.file_hashes.get(t, "") for t in dict.fromkeys(q.topic_id for q in questions)}
     last_answer = max((t.answered_at for t in turns if t.answered_at), default=None)
     return Transcript(
@@ -128,7 +145,7 @@ def build_summary_context(row: InterviewRow, turns: list[TurnRow], bank: Questio
     transcript = build_transcript(row, turns, bank, withhold=False)
     results = []
     for topic in transcript.topics:
-        questions = [q for q in transcript.questions if q.topic_id == topic.topic_id]
+        questions = [q for q in transcript.questions if q.topic_id == topic.topic_id and q.counts]
         grades = [q.final_grade for q in questions if q.final_grade]
         areas = [m.key_point_id.replace("-", " ") for g in grades for m in sorted(g.missed, key=lambda m: -m.weight)]
         results.append(TopicResult(

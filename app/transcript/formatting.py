@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from app.transcript.model import Transcript
+from app.transcript.model import QuestionRecord, Transcript
 
 DIFFICULTY = {1: "easy", 2: "medium", 3: "hard"}
 _OPTION_LABELS = {
@@ -82,3 +82,10 @@ def question_type(kind: str) -> str:
     from app.bank.types import TYPE_LABELS
 
     return TYPE_LABELS.get(kind, (kind, ""))[0]
+
+
+def attempt(q: QuestionRecord) -> str:
+    """" · attempt 2, counts" for a question tried more than once in practice mode; "" otherwise."""
+    if q.attempt == 1 and q.counts:
+        return ""
+    return f" \u00b7 attempt {q.attempt}, {'counts' if q.counts else 'does not count (tried again later)'}"

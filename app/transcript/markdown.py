@@ -92,7 +92,7 @@ def _grade(q: QuestionRecord) -> list[str]:
 def _question(n: int, q: QuestionRecord) -> list[str]:
     out = ["", f"### {n}. {one_line(q.topic_title)}: {fmt.score(q.score)}", ""]
     out.append(f"*{fmt.question_type(q.question_type)} \u00b7 difficulty {fmt.difficulty(q.difficulty)} \u00b7 "
-               f"time spent {fmt.duration(q.time_spent_seconds)}*")
+               f"time spent {fmt.duration(q.time_spent_seconds)}{fmt.attempt(q)}*")
     out += _exchanges(q) + _grade(q)
     if q.expected:
         out += ["", "**Expected figure**", ""] + paragraphs(q.expected)

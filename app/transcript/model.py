@@ -55,6 +55,8 @@ class QuestionRecord(BaseModel):
     criteria: list[CriterionResult] = []
     final_grade: Grade | None = None
     time_spent_seconds: float | None = None
+    attempt: int = Field(default=1, description="Practice mode: which attempt at this question (1 for the first)")
+    counts: bool = Field(default=True, description="Whether this attempt counts for the scores (the last attempt of a question does)")
 
 
 class TopicScore(BaseModel):

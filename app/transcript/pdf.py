@@ -202,7 +202,7 @@ def _summary(w: _Writer, t: Transcript) -> None:
 def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
     w.heading(f"{n}. {q.topic_title}  \u2014  {fmt.score(q.score)}" if w.fonts.unicode else f"{n}. {q.topic_title} - {fmt.score(q.score)}", size=12)
     w.text(f"{fmt.question_type(q.question_type)}   Difficulty {fmt.difficulty(q.difficulty)}   "
-           f"Time spent {fmt.duration(q.time_spent_seconds)}", size=8.5, colour=MUTED)
+           f"Time spent {fmt.duration(q.time_spent_seconds)}{fmt.attempt(q)}", size=8.5, colour=MUTED)
     for ex in q.exchanges:
         w.label("Question" if ex.kind == "question" else "Follow-up")
         w.rich(ex.prompt, size=10, bold=True, line=5, numbered=True)

@@ -100,6 +100,19 @@ async def finish(interview_id: str, service: ServiceDep, token: TokenDep, body: 
     return await service.finish(interview_id, token, turn=body.turn if body else None)
 
 
+@router.post("/{interview_id}/retry", dependencies=[Depends(limit_answers)])
+async def retry(interview_id: str, service: ServiceDep, token: TokenDep, body: TurnIn | None = None) -> TurnReply:
+    """Practice mode, after a question's feedback: ask the same question again (every attempt is kept;
+    the last one counts)."""
+    return await service.review(interview_id, token, again=True, turn=body.turn if body else None)
+
+
+@router.post("/{interview_id}/next", dependencies=[Depends(limit_answers)])
+async def next_question(interview_id: str, service: ServiceDep, token: TokenDep, body: TurnIn | None = None) -> TurnReply:
+    """Practice mode, after a question's feedback: go on to the next question."""
+    return await service.review(interview_id, token, again=False, turn=body.turn if body else None)
+
+
 @router.get("/{interview_id}/transcript.json", dependencies=[Depends(limit_reads)])
 async def transcript_json(interview_id: str, service: ServiceDep, token: TokenDep, response: Response) -> Transcript:
     """The scored transcript as JSON (schema: schemas/transcript.v1.schema.json, described in docs/transcript.md)."""
