@@ -211,3 +211,37 @@ def test_a_time_limit_counts_down_warns_and_never_cuts_the_answer_off(page: Any)
     page.fill("#answer", "Still thinking about it, but here is my answer: the loss stops falling.")
     page.press("#answer", "Enter")
     wait_for_feedback(page)  # the late answer is taken and graded like any other
+
+
+def test_practice_mode_offers_another_attempt_and_the_report_says_which_counts(page: Any) -> None:  # noqa: F811
+    page.goto("/")
+    page.check('input[name="topics"][value="practice"]')
+    page.check('input[name="question_types"][value="code-review"]')
+    page.fill("#questions_per_topic", "1")
+    page.select_option("#max_follow_ups", "0")
+    page.check("#practice")
+    page.click("#start-button")
+    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
+    page.wait_for_selector("#answer-form:not([hidden])")
+    page.fill("#answer", "Line 4 looks odd to me.")
+    page.press("#answer", "Enter")
+    wait_for_feedback(page)
+    page.locator("#review-panel").wait_for()
+    assert page.locator("#answer-form").is_hidden()
+    page.reload()  # the choice survives a reload
+    page.locator("#review-panel").wait_for()
+    page.get_by_role("button", name="Try again").click()
+    page.wait_for_selector("#answer-form:not([hidden])")
+    assert page.locator("#thread .msg-interviewer .msg-prompt pre.code").count() == 2  # the same question, asked again
+    page.fill("#answer", "Line 4: the softmax before CrossEntropyLoss squashes the gradients so training stalls; pass the raw "
+                         "logits to the criterion. Line 6: zero_grad is missing, so gradients accumulate across batches; call "
+                         "optimizer.zero_grad() every step.")
+    page.press("#answer", "Control+Enter")
+    page.locator("#review-panel").wait_for()
+    page.get_by_role("button", name="Next question").click()
+    page.locator("#done-panel").wait_for()
+    page.get_by_role("link", name="See your report").click()
+    page.locator("#report:not([hidden])").wait_for()
+    eyebrows = [e.lower() for e in page.locator(".question-head .eyebrow").all_inner_texts()]  # (CSS upper-cases them)
+    assert "attempt 1, does not count" in eyebrows[0] and "attempt 2, counts" in eyebrows[1]
+    assert float(page.locator("#overall-value").inner_text()) >= 4.0  # the last attempt is the score

@@ -158,6 +158,9 @@ export const api = {
   // `turn`: the prompt this tab shows; the server refuses (409) a skip or finish for one it has moved past.
   skip: (id, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/skip`, { id, body: { turn }, timeoutMs: 120000 }),
   finish: (id, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/finish`, { id, body: { turn }, timeoutMs: 120000 }),
+  // Practice mode, after a question's feedback: the same question again, or the next one.
+  retry: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/retry`, { id, body: {}, timeoutMs: 30000 }),
+  next: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/next`, { id, body: {}, timeoutMs: 30000 }),
 };
 
 /**

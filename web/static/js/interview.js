@@ -65,7 +65,9 @@ function applyView(view) {
   renderProgress(view.progress, view.current, view.state);
   const over = isOver(view.state);
   $("#done-panel").hidden = !over;
-  form.hidden = over || view.state === "created";
+  const reviewing = view.state === "reviewing";
+  form.hidden = over || view.state === "created" || reviewing;
+  $("#review-panel").hidden = !reviewing;
   if (over) {
     clearDrafts(id);
     stopTimer();
@@ -140,6 +142,7 @@ function setBusy(busy) {
   sendButton.disabled = busy;
   skipButton.disabled = busy;
   finishButton.disabled = busy;
+  for (const b of document.querySelectorAll("#review-panel button")) b.disabled = busy;
   box.readOnly = busy;
   form.setAttribute("aria-busy", busy ? "true" : "false");
   sendButton.textContent = busy ? "Sending…" : "Send";
@@ -291,6 +294,31 @@ async function act(kind) {
   }
 }
 
+// Practice mode: after a question's feedback, the same question again or the next one.
+async function review(again) {
+  if (page.busy || !sync.view) return;
+  setBusy(true);
+  notice(errorBox, "");
+  const typing = thread.typingBubble();
+  thread.append(typing);
+  thread.scrollToEnd();
+  try {
+    const reply = again ? await api.retry(id) : await api.next(id);
+    typing.replaceWith(thread.replyBubble(reply));
+    box.value = loadDraft(id, promptKey(reply.current));
+    applyTurn(reply);
+    announce(`Interviewer: ${reply.message}`);
+  } catch (e) {
+    typing.remove();
+    await sync.resync(null, "");
+    showError(e.describe ? e.describe() : String(e.message || e));
+  } finally {
+    setBusy(false);
+    thread.scrollToEnd();
+    if (!form.hidden) box.focus({ preventScroll: true });
+  }
+}
+
 // Wiring ---------------------------------------------------------------------------------------
 
 form.addEventListener("submit", (event) => {
@@ -314,6 +342,9 @@ box.addEventListener("input", () => {
 });
 
 skipButton.addEventListener("click", () => act("skip"));
+$("#retry-button").addEventListener("click", () => review(true));
+$("#next-button").addEventListener("click", () => review(false));
+$("#review-finish").addEventListener("click", () => act("finish"));
 finishButton.addEventListener("click", () => act("finish"));
 sync.watchOtherTabs(() => page.busy);
 

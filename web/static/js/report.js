@@ -59,7 +59,8 @@ function renderQuestion(q, index, titles) {
   return h("li", { class: "card question" },
     h("header", { class: "question-head" },
       h("div", {},
-        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · ${TYPE_LABEL[q.question_type] || "Concept"} · ${LEVEL[q.difficulty] || `level ${q.difficulty}`}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}`),
+        h("p", { class: "eyebrow" }, `${index + 1}. ${q.topic_title} · ${TYPE_LABEL[q.question_type] || "Concept"} · ${LEVEL[q.difficulty] || `level ${q.difficulty}`}${q.time_spent_seconds ? ` · ${formatDuration(q.time_spent_seconds)}` : ""}${
+          q.attempt > 1 || !q.counts ? ` · attempt ${q.attempt}${q.counts ? ", counts" : ", does not count"}` : ""}`),
         h("h3", { class: "question-prompt" }, q.prompt),
         q.code ? codeBlock(q.code) : null),
       h("span", { class: `score-chip band-${band(q.score)}` }, scoreText)),

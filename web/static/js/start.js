@@ -48,6 +48,7 @@ function readOptions() {
     focus: { roles: role ? [role] : [], seniority: seniority || null },
     max_follow_ups: Number(data.get("max_follow_ups")),
     time_limit_seconds: data.get("time_limit") ? Number(data.get("time_limit")) : null,
+    practice: data.get("practice") === "on",
     topics,
     questions_per_topic: perTopic,
     difficulty: String(data.get("difficulty")),
