@@ -49,6 +49,28 @@ def salads(question) -> dict[str, str]:  # type: ignore[no-untyped-def]
             "labels": f"You'd look at {', '.join(terms[:half])}. And also {', '.join(terms[half:]) or terms[0]}, basically."}
 
 
+def by_type(bank, files) -> None:  # type: ignore[no-untyped-def]
+    """Mean author grade and offline grade per question type and kind of answer."""
+    import json
+    from collections import defaultdict
+
+    table: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for path in files:
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            topic = bank.topic(row["topic"])
+            question = topic.question(row["question_id"])
+            table[(question.type, row["kind"])].append((row["score"], grade(topic, question, row["answer"])))
+    kinds = ("excellent", "terse", "partial", "wrong", "buzzword", "neighbour")
+    print("  by type, author / offline examiner: " + ", ".join(kinds))
+    for kind_of_question in sorted({t for t, _ in table}):
+        cells = []
+        for kind in kinds:
+            pairs = table.get((kind_of_question, kind), [])
+            cells.append(f"{statistics.fmean(a for a, _ in pairs):.1f}/{statistics.fmean(p for _, p in pairs):.1f}" if pairs else "-")
+        print(f"  {kind_of_question:12} " + "  ".join(cells))
+
+
 def main() -> None:
     bank = load_bank(ROOT / "rubrics")
     prepare(bank)
@@ -85,6 +107,8 @@ def main() -> None:
               f"them {100 * (report.ordered_pairs or 0):.1f}%; Spearman {report.overall.spearman:.3f}")
         for kind, figures in report.by_kind.items():
             print(f"  {kind:10} n={figures.n:3d}  author {figures.human:4.2f}  offline examiner {figures.predicted:4.2f}")
+        if name == "heldout-types":
+            by_type(bank, files)
 
     for form in ("list", "labels"):
         scores = [grade(t, q, salads(q)[form]) for t, q in questions]

@@ -17,7 +17,7 @@ import pytest
 from app.config import Settings
 from app.main import create_app
 from tests.conftest import FIXTURE_RUBRICS
-from tests.test_browser import _free_port, browser, context, page  # noqa: F401  (fixtures)
+from tests.test_browser import _free_port, browser, context, page, shot  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -86,6 +86,8 @@ def test_a_code_review_is_shown_as_numbered_code_and_a_code_answer_stays_code(pa
     assert code.inner_text().strip() == "loss = criterion(logits, y)  # <script>alert(1)</script>"  # shown, not run
     assert "Bugs found" in panel.inner_text()
     assert "Line 4" in panel.locator(".parts").inner_text()
+    page.locator("#thread .msg-interviewer .msg-prompt pre.code").last.scroll_into_view_if_needed()
+    shot(page, "code-review", docs=True)
 
 
 def test_an_estimate_shows_the_figure_it_read_and_how_far_off_it_is(page: Any) -> None:  # noqa: F811
