@@ -48,16 +48,10 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def serve_in_thread(settings: Settings) -> Iterator[str]:
+    """Serve the app on a free local port in a thread; yields its base URL, stops it afterwards."""
     import uvicorn
 
-    db = tmp_path_factory.mktemp("browser") / "viva.db"
-    settings = Settings(
-        _env_file=None, database_url=f"sqlite:///{db}", rubrics_dir=FIXTURE_RUBRICS,
-        llm_base_url=None, llm_api_key=None, max_answer_chars=MAX_ANSWER_CHARS, rate_limit_enabled=False,
-        log_level="WARNING",
-    )
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -70,6 +64,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("browser") / "viva.db"
+    settings = Settings(
+        _env_file=None, database_url=f"sqlite:///{db}", rubrics_dir=FIXTURE_RUBRICS,
+        llm_base_url=None, llm_api_key=None, max_answer_chars=MAX_ANSWER_CHARS, rate_limit_enabled=False,
+        log_level="WARNING",
+    )
+    yield from serve_in_thread(settings)
 
 
 @pytest.fixture(scope="module")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,9 +13,8 @@ from typing import Any
 import pytest
 
 from app.config import Settings
-from app.main import create_app
 from tests.conftest import FIXTURE_RUBRICS
-from tests.test_browser import _free_port, browser, context, page, shot  # noqa: F401  (fixtures)
+from tests.test_browser import browser, context, page, serve_in_thread, shot  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -26,8 +23,6 @@ PRACTICE = Path(__file__).parent / "data" / "types" / "practice.yaml"
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     folder = tmp_path_factory.mktemp("types")
     rubrics = folder / "rubrics"
     rubrics.mkdir()
@@ -35,18 +30,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     shutil.copy(PRACTICE, rubrics)
     settings = Settings(_env_file=None, database_url=f"sqlite:///{folder / 'viva.db'}", rubrics_dir=rubrics,
                         llm_base_url=None, llm_api_key=None, rate_limit_enabled=False, log_level="WARNING")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the app did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from serve_in_thread(settings)
 
 
 def start(page: Any, kind: str) -> None:
@@ -176,7 +160,7 @@ def test_every_page_passes_axe_without_serious_violations(page: Any, theme: str)
     page.fill("#answer", "Line 4: the softmax before CrossEntropyLoss squashes the gradients; pass the raw logits to the criterion.")
     page.press("#answer", "Enter")
     wait_for_feedback(page)
-    assert page.get_attribute("html", "data-theme") == (theme if theme == "dark" else None)
+    assert page.get_attribute("html", "data-theme") == theme  # remembered across pages
     found["interview"] = _serious(page)
     interview_id = page.url.rsplit("/", 1)[1]
     page.goto(f"/report/{interview_id}")
@@ -247,3 +231,20 @@ def test_practice_mode_offers_another_attempt_and_the_report_says_which_counts(p
     eyebrows = [e.lower() for e in page.locator(".question-head .eyebrow").all_inner_texts()]  # (CSS upper-cases them)
     assert "attempt 1, does not count" in eyebrows[0] and "attempt 2, counts" in eyebrows[1]
     assert float(page.locator("#overall-value").inner_text()) >= 4.0  # the last attempt is the score
+
+
+def test_the_theme_follows_the_system_until_the_toggle_overrides_it(browser: Any, base_url: str) -> None:  # noqa: F811
+    ctx = browser.new_context(base_url=base_url, color_scheme="dark")
+    try:
+        page = ctx.new_page()
+        page.goto("/")
+        assert page.get_attribute("html", "data-theme") == "dark"  # the system's setting
+        toggle = page.get_by_role("button", name="Dark mode")
+        assert toggle.get_attribute("aria-pressed") == "true"
+        toggle.focus()
+        page.keyboard.press("Enter")  # reachable and usable by keyboard
+        assert page.get_attribute("html", "data-theme") == "light" and toggle.get_attribute("aria-pressed") == "false"
+        page.reload()
+        assert page.get_attribute("html", "data-theme") == "light"  # the choice overrides the system, and is kept
+    finally:
+        ctx.close()

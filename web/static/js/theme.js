@@ -5,9 +5,14 @@
   var root = document.documentElement;
   var stored = null;
   try { stored = localStorage.getItem(KEY); } catch (e) { /* storage blocked: follow the system */ }
-  if (stored === "dark" || stored === "light") root.dataset.theme = stored;
   var systemDark = window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)");
-  function isDark() { return root.dataset.theme ? root.dataset.theme === "dark" : !!(systemDark && systemDark.matches); }
+  function follow() { root.dataset.theme = systemDark && systemDark.matches ? "dark" : "light"; }
+  if (stored === "dark" || stored === "light") root.dataset.theme = stored;
+  else follow();
+  if (systemDark && systemDark.addEventListener) {
+    systemDark.addEventListener("change", function () { if (!stored) follow(); });
+  }
+  function isDark() { return root.dataset.theme === "dark"; }
   document.addEventListener("DOMContentLoaded", function () {
     var button = document.getElementById("theme-toggle");
     if (!button) return;
@@ -16,7 +21,8 @@
     show();
     button.addEventListener("click", function () {
       root.dataset.theme = isDark() ? "light" : "dark";
-      try { localStorage.setItem(KEY, root.dataset.theme); } catch (e) { /* not kept: still applied */ }
+      stored = root.dataset.theme;
+      try { localStorage.setItem(KEY, stored); } catch (e) { /* not kept: still applied */ }
       show();
     });
     if (systemDark && systemDark.addEventListener) systemDark.addEventListener("change", show);
