@@ -91,6 +91,8 @@ class InterviewService(Recovery):
             candidate_name=options.candidate_name,
             topic_titles=[self.topic_titles[t.topic_id] for t in plan.topics],
             total_questions=plan.total_questions,
+            follow_ups=options.max_follow_ups > 0,
+            practice=options.practice,
         )
         # The greeting is fixed wording: starting an interview costs no LLM call and cannot fail.
         words = "".join([chunk async for chunk in self.offline_interviewer.stream_reply(ctx)])

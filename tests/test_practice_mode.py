@@ -51,6 +51,7 @@ async def test_a_retried_question_keeps_both_attempts_and_the_last_counts(client
     created = (await client.post("/api/interviews", json={"topics": ["optimisation"], "questions_per_topic": 1,
                                                            "difficulty": "easy", "max_follow_ups": 0, "practice": True})).json()
     iid, headers = created["id"], auth(created["token"])
+    assert "try the question again" in created["message"] and "follow-up" not in created["message"]  # max_follow_ups=0
     first = (await client.post(f"/api/interviews/{iid}/answers", headers=headers, json={"text": WEAK, "turn": created["current"]["turn"]})).json()
     assert first["state"] == "reviewing" and first["current"] is None and first["grade"]["overall"] <= 2
     assert "try it again" in first["message"].lower()

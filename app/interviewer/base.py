@@ -28,6 +28,8 @@ class ReplyContext(BaseModel):
     new_topic_title: str | None = None  # set when the next question opens a new topic
     topic_titles: list[str] = []  # greeting: the plan's topics in order
     total_questions: int = 0
+    follow_ups: bool = True  # greeting: whether follow-up questions may come
+    practice: bool = False  # greeting: practice mode (another attempt after the feedback)
 
 
 class TopicResult(BaseModel):

@@ -18,11 +18,12 @@ def compose_reply(ctx: ReplyContext) -> str:
     if ctx.kind == "greeting":
         who = f", {ctx.candidate_name}" if ctx.candidate_name else ""
         topics = ", ".join(ctx.topic_titles)
+        extras = ", with a follow-up where I want to dig deeper" if ctx.follow_ups else ""
+        practice = " After each answer's feedback you can try the question again or move on." if ctx.practice else ""
         parts.append(
             f"Hello{who}, and welcome to your mock interview. We will cover {topics} - "
-            f"{ctx.total_questions} question{'s' if ctx.total_questions != 1 else ''} in all, with a follow-up "
-            "where I want to dig deeper. "
-            "Answer as you would in a real interview: say what you know, and reason out loud where you are unsure."
+            f"{ctx.total_questions} question{'s' if ctx.total_questions != 1 else ''} in all{extras}."
+            f"{practice} Answer as you would in a real interview: say what you know, and reason out loud where you are unsure."
         )
     elif ctx.kind == "after_skip":
         parts.append("No problem, let's move on.")
