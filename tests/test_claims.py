@@ -185,3 +185,20 @@ def test_a_follow_up_answer_that_makes_the_point_counts_for_the_question() -> No
     both = grade(PARTIAL, LAYER_NORM, probe)
     assert "batch-independent" in {c.key_point_id for c in both.covered}
     assert both.overall > first.overall
+
+
+def test_a_formula_is_matched_with_its_operators_in_order() -> None:
+    from app.examiners.offline.claims import find_claim, units_of
+    from app.examiners.offline.text import split_sentences
+
+    def made(pattern: str, text: str) -> bool:
+        return find_claim((pattern,), units_of(split_sentences(text), 0))[0] is not None
+
+    gradient = "gradient | derivative + p - y | softmax(z) - y"
+    assert made(gradient, "The gradient with respect to the logits is p - y.")
+    assert made(gradient, "Its derivative is p-y for one-hot targets.")  # a minus between symbols, unspaced
+    assert not made(gradient, "The gradient with respect to the logits is y - p.")  # the sign error
+    assert not made(gradient, "The gradient is p + y.")
+    jacobian = r"jacobian + diag(s) - s s^T | diag(s) \+ s s^T"  # "\+" is a plus inside a formula
+    assert made(jacobian, "The Jacobian is diag(s) + s s^T here.") and made(jacobian, "The Jacobian is diag(s) - s s^T.")
+    assert made("mixed precision + loss scaling", "Mixed-precision training needs loss scaling.")  # a hyphen in a word is no minus

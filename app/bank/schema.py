@@ -50,14 +50,16 @@ class ClaimGroup(NamedTuple):
 
 def parse_claim(pattern: str) -> tuple[ClaimGroup, ...]:
     """Parse a claim pattern: groups joined by ``+`` that must all occur in one clause of an answer, in
-    any order; ``|`` separates alternatives within a group; a group starting with ``!`` must not occur.
+    any order; ``|`` separates alternatives within a group; a group starting with ``!`` must not occur;
+    ``\\+`` is a plus sign inside a formula.
 
     ``"layer norm | layernorm + mean | statistics + each example | per example"`` is one claim: the
     three groups bound together in a clause. A pattern without ``+`` is one group (one term).
     """
     groups: list[ClaimGroup] = []
-    for raw in pattern.split("+"):
-        raw = raw.strip()
+    # "\\+" is a literal plus inside a formula ("diag(s) \\+ ss^T"); a bare "+" joins groups.
+    for raw in re.split(r"(?<!\\)\+", pattern):
+        raw = raw.replace("\\+", "+").strip()
         excluded = raw.startswith("!")
         alternatives = tuple(a.strip() for a in raw.lstrip("!").split("|"))
         if not raw.lstrip("!").strip() or any(not a for a in alternatives):

@@ -21,7 +21,7 @@ from app.examiners.offline.matching import (
     question_profile,
     vocabulary_coverage,
 )
-from app.examiners.offline.text import Sentence, content_stems, split_sentences, stem
+from app.examiners.offline.text import OPERATORS, Sentence, content_stems, split_sentences, stem
 from app.examiners.offline.vocabulary import PRACTICAL_WORDS
 
 _PRACTICAL_STEMS = frozenset(stem(w) for w in PRACTICAL_WORDS)
@@ -136,7 +136,8 @@ def term_run(sentences: list[Sentence]) -> bool:
     """True for a long run of terms with almost no connecting words or punctuation ("keyword salad").
     Explanations use function words (about 40% of English prose, a quarter even in terse notes); a
     bulleted list breaks into short lines. A pasted string of key terms has neither."""
-    tokens = [t for s in sentences for t in s.tokens]
+    # (operators are neither terms nor the function words of prose: left out of the count)
+    tokens = [t for s in sentences for t in s.tokens if t.stem not in OPERATORS]
     if len(tokens) < TERM_LIST_MIN_WORDS or len(tokens) / len(sentences) < TERM_LIST_MIN_WORDS:
         return False
     return sum(t.is_stop for t in tokens) / len(tokens) < TERM_LIST_STOP_SHARE

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from app.bank.schema import parse_claim
-from app.examiners.offline.text import Sentence, Token, tokenize
+from app.examiners.offline.text import OPERATORS, Sentence, Token, tokenize
 
 # Clause breaks inside a sentence: semicolons, colons, dashes, and contrastive links.
 _CLAUSE_BREAK = re.compile(
@@ -77,6 +77,7 @@ class Unit:
 class Alternative:
     stems: tuple[str, ...]
     negative: bool  # written with a negation ("not depend", "without")
+    formula: bool = False  # written with operators ("softmax(z) - y"): every token, in a row
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +118,9 @@ def _alternative(text: str) -> Alternative:
         return Alternative((NUMBER,), False)
     everything = tokenize(text)
     tokens = [t for t in everything if not _is_cue(t)]
+    if any(t.stem in OPERATORS for t in tokens):
+        # A formula: its letters and operators are the claim ("p - y" is not "y - p").
+        return Alternative(tuple(t.stem for t in tokens), False, formula=True)
     content = tuple(t.stem for t in tokens if not t.is_stop)
     # Negative when a negation governs its words ("not depend"), or when it is a bare negation ("not");
     # "fine without" is a positive term that happens to end in a cue.
@@ -189,12 +193,13 @@ def find_alternative(alternative: Alternative, tokens: tuple[Token, ...]) -> tup
         return ()
     if stems == (NUMBER,):
         return next(((t,) for t in tokens if _is_number(t)), None)
+    reach = 2 if alternative.formula else 5  # a formula's tokens stand in a row
     for i, token in enumerate(tokens):
         if token.stem != stems[0]:
             continue
         found, j = [token], i
         for stem in stems[1:]:
-            nxt = next((k for k in range(j + 1, min(len(tokens), j + 5)) if tokens[k].stem == stem), None)
+            nxt = next((k for k in range(j + 1, min(len(tokens), j + reach)) if tokens[k].stem == stem), None)
             if nxt is None:
                 break
             found.append(tokens[nxt])

@@ -20,7 +20,17 @@ _STEMMER = snowballstemmer.stemmer("english")
 
 # A word: letters/digits with inner apostrophes kept ("isn't"); an identifier with underscores is one
 # word ("no_grad", "d_k", "set_to_none": not the negation "no" followed by "grad").
-_WORD = re.compile(r"[^\W_]+(?:['’_][^\W_]+)*", re.UNICODE)
+_WORD = re.compile(
+    r"[^\W_]+(?:['’_][^\W_]+)*"
+    # Maths operators are tokens too, so "p - y" and "y - p", or "diag(s) - ss^T" and "diag(s) + ss^T",
+    # differ; a hyphen joining two words ("mixed-precision") is not one, a minus between symbols ("p-y",
+    # "1-beta") is.
+    r"|(?<![^\W\d_]{2})-|-(?![^\W\d_]{2})|[+=×*/^·⊙−≈≤≥<>]",
+    re.UNICODE,
+)
+# The operators, as their tokens' stems (the Unicode minus and times fold onto ASCII).
+OPERATORS = frozenset("-+=*/^·⊙≈≤≥<>")
+_OPERATOR_FOLD = {"−": "-", "×": "*"}
 # A line break inside a sentence (text wrapped by an editor): no sentence end before it and a
 # lower-case word after it. It is read as a space, so the sentence stays whole.
 _SOFT_WRAP = re.compile(r"(?<![.!?:;\n])[ \t]*\n[ \t]*(?=[a-z(])")
@@ -94,6 +104,10 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
     for match in _WORD.finditer(text):
         raw = normalize(match.group())
         start, end = offset + match.start(), offset + match.end()
+        raw = _OPERATOR_FOLD.get(raw, raw)
+        if raw in OPERATORS:
+            tokens.append(Token(raw, start, end, True, False))  # a stop token: it counts as no content
+            continue
         between = text[tokens[-1].end - offset : match.start()] if scope and tokens else ""
         if scope and (_PUNCTUATION.search(between) or raw in SCOPE_BREAKERS):
             scope = 0
