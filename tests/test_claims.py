@@ -202,3 +202,6 @@ def test_a_formula_is_matched_with_its_operators_in_order() -> None:
     jacobian = r"jacobian + diag(s) - s s^T | diag(s) \+ s s^T"  # "\+" is a plus inside a formula
     assert made(jacobian, "The Jacobian is diag(s) + s s^T here.") and made(jacobian, "The Jacobian is diag(s) - s s^T.")
     assert made("mixed precision + loss scaling", "Mixed-precision training needs loss scaling.")  # a hyphen in a word is no minus
+    assert made(r"scale + sqrt(d_k)", "We scale the scores by √d_k.")  # a root sign reads as sqrt
+    kl = r"penalty + KL(q \|\| p)"  # "\|" is a bar inside a formula
+    assert made(kl, "The penalty is KL(q || p).") and not made(kl, "The penalty is KL(p || q).")

@@ -61,7 +61,8 @@ def parse_claim(pattern: str) -> tuple[ClaimGroup, ...]:
     for raw in re.split(r"(?<!\\)\+", pattern):
         raw = raw.replace("\\+", "+").strip()
         excluded = raw.startswith("!")
-        alternatives = tuple(a.strip() for a in raw.lstrip("!").split("|"))
+        # "\\|" is a bar inside a formula ("KL(q \\|\\| p)", "p(z\\|x)"); a bare "|" separates alternatives.
+        alternatives = tuple(a.strip().replace("\\|", "|") for a in re.split(r"(?<!\\)\|", raw.lstrip("!")))
         if not raw.lstrip("!").strip() or any(not a for a in alternatives):
             raise ValueError(f"claim pattern {pattern!r} has an empty group or alternative (check '+' and '|')")
         groups.append(ClaimGroup(alternatives, excluded))

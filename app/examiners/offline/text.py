@@ -25,12 +25,13 @@ _WORD = re.compile(
     # Maths operators are tokens too, so "p - y" and "y - p", or "diag(s) - ss^T" and "diag(s) + ss^T",
     # differ; a hyphen joining two words ("mixed-precision") is not one, a minus between symbols ("p-y",
     # "1-beta") is.
-    r"|(?<![^\W\d_]{2})-|-(?![^\W\d_]{2})|[+=×*/^·⊙−≈≤≥<>]",
+    r"|(?<![^\W\d_]{2})-|-(?![^\W\d_]{2})|[+=×*/^·⊙−≈≤≥<>@∝|‖√]",
     re.UNICODE,
 )
-# The operators, as their tokens' stems (the Unicode minus and times fold onto ASCII).
-OPERATORS = frozenset("-+=*/^·⊙≈≤≥<>")
-_OPERATOR_FOLD = {"−": "-", "×": "*"}
+# The operators, as their tokens' stems (the Unicode minus, times and double bar fold onto ASCII; a
+# root sign reads as "sqrt", so "√d_k" and "sqrt(d_k)" are the same).
+OPERATORS = frozenset("-+=*/^·⊙≈≤≥<>@∝|")
+_OPERATOR_FOLD = {"−": "-", "×": "*", "‖": "|"}
 # A line break inside a sentence (text wrapped by an editor): no sentence end before it and a
 # lower-case word after it. It is read as a space, so the sentence stays whole.
 _SOFT_WRAP = re.compile(r"(?<![.!?:;\n])[ \t]*\n[ \t]*(?=[a-z(])")
@@ -105,6 +106,9 @@ def tokenize(text: str, offset: int = 0) -> tuple[Token, ...]:
         raw = normalize(match.group())
         start, end = offset + match.start(), offset + match.end()
         raw = _OPERATOR_FOLD.get(raw, raw)
+        if raw == "√":
+            tokens.append(Token("sqrt", start, end, False, False))
+            continue
         if raw in OPERATORS:
             tokens.append(Token(raw, start, end, True, False))  # a stop token: it counts as no content
             continue
