@@ -248,3 +248,20 @@ def test_the_theme_follows_the_system_until_the_toggle_overrides_it(browser: Any
         assert page.get_attribute("html", "data-theme") == "light"  # the choice overrides the system, and is kept
     finally:
         ctx.close()
+
+
+def test_a_slow_reply_says_so_in_view_and_keeps_the_answer(page: Any) -> None:  # noqa: F811
+    import datetime as dt
+
+    page.clock.install(time=dt.datetime.now(dt.timezone.utc))
+    start(page, "estimate")
+    page.route("**/answers/stream", lambda route: None)  # the reply never comes
+    page.fill("#answer", "About 112 GB in all.")
+    page.press("#answer", "Enter")
+    page.clock.run_for(9000)
+    status = page.locator("#status")
+    status.wait_for(state="visible")
+    box = status.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= page.viewport_size["height"], box  # in view
+    assert page.locator("#thread .msg-candidate").last.inner_text().strip().endswith("About 112 GB in all.")
+    page.unroute("**/answers/stream")
