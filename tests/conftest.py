@@ -48,7 +48,7 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-SERVICE_MARKERS = ("postgres", "redis", "browser", "llm_server")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "llm_server", "sandbox")
 
 
 @pytest.hookimpl(hookwrapper=True)
