@@ -87,7 +87,7 @@ class Sandbox:
 
     # Running --------------------------------------------------------------------------------
 
-    async def run(self, files: dict[str, str], argv: list[str], limits: Limits | None = None) -> RunResult:
+    async def run(self, files: dict[str, str], argv: list[str], limits: Limits | None = None, stdin: bytes = b"") -> RunResult:
         """Write ``files`` into a fresh folder, mounted read-only at ``RUN_DIR``, and run ``argv``
         (``python`` is this interpreter) there. Raises SandboxUnavailable when runs are off."""
         ok, why = self.available()
@@ -102,7 +102,7 @@ class Sandbox:
                 for path in Path(folder).iterdir():
                     os.chmod(path, 0o644)
                 command = self._command(folder, argv)
-                return await _execute(command, limits, cwd=folder if self._why_not else "/")
+                return await _execute(command, limits, cwd=folder if self._why_not else "/", stdin=stdin)
 
     def _command(self, folder: str, argv: list[str]) -> list[str]:
         argv = [sys.executable if a == "python" else a for a in argv]
@@ -125,7 +125,13 @@ def bwrap_args(folder: str) -> list[str]:
     args = ["bwrap", *unshare, "--die-with-parent", "--new-session", "--clearenv",
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
             "--setenv", "PYTHONHASHSEED", "0", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
-    for path in _readable_roots():
+    roots = _readable_roots()
+    # The folders above each mount are made by bubblewrap; make them traversable for the dropped user
+    # (/root would otherwise be created 0700 and hide the Python inside it).
+    parents = sorted({str(p) for r in roots for p in Path(r).parents if str(p) != "/"}, key=lambda p: p.count("/"))
+    for parent in parents:
+        args += ["--perms", "0755", "--dir", parent]
+    for path in roots:
         args += ["--ro-bind", path, path]
     return [*args, "--ro-bind", folder, RUN_DIR, "--chdir", RUN_DIR]
 
@@ -137,7 +143,7 @@ def _readable_roots() -> list[str]:
     for key in ("stdlib", "platstdlib", "purelib", "platlib"):
         roots.add(sysconfig.get_paths()[key])
     roots.add(str(Path(sys.executable).resolve().parent.parent))
-    roots.add(str(Path(sys.executable).parent))
+    roots.update({sys.prefix, sys.base_prefix})  # a virtualenv's root holds pyvenv.cfg, which finds its packages
     present = sorted(r for r in roots if os.path.exists(r))
     # a root inside another is already visible
     return [r for r in present if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in present)]
@@ -182,7 +188,7 @@ def _probe() -> str | None:
     return None
 
 
-async def _execute(command: list[str], limits: Limits, cwd: str) -> RunResult:
+async def _execute(command: list[str], limits: Limits, cwd: str, stdin: bytes = b"") -> RunResult:
     def set_limits() -> None:
         resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 1))
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
@@ -195,10 +201,17 @@ async def _execute(command: list[str], limits: Limits, cwd: str) -> RunResult:
     processes = limits.processes if os.geteuid() == 0 else _own_processes() + limits.processes
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
-        *command, cwd=cwd, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        *command, cwd=cwd, stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE, preexec_fn=set_limits, start_new_session=True, env={"PATH": "/usr/bin:/bin"},
     )
     assert process.stdout is not None and process.stderr is not None
+    if stdin and process.stdin is not None:
+        process.stdin.write(stdin)
+        try:
+            await process.stdin.drain()
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+        process.stdin.close()
     out, err = bytearray(), bytearray()
     truncated = False
 
