@@ -75,9 +75,23 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
     from app.llm.doctor import format_doctor, run_doctor
 
-    report = asyncio.run(run_doctor(Settings()))
+    settings = Settings()
+    report = asyncio.run(run_doctor(settings))
     print(format_doctor(report))
+    print(describe_code_runs(settings))
     return 0 if report.ok else 1
+
+
+def describe_code_runs(settings: Settings) -> str:
+    """One line for `viva doctor`: whether candidates' code can run here, and why not."""
+    from app.sandbox import Sandbox
+
+    if not settings.code_runs_enabled:
+        return "code runs: off (VIVA_CODE_RUNS_ENABLED=false)"
+    ok, why = Sandbox(unsandboxed=settings.unsandboxed_code_runs).available()
+    if ok and settings.unsandboxed_code_runs:
+        return "code runs: on, NOT sandboxed (VIVA_UNSANDBOXED_CODE_RUNS=true): only for a single-user laptop"
+    return "code runs: ready (bubblewrap sandbox)" if ok else f"code runs: off - {why}"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

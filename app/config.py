@@ -52,6 +52,13 @@ class Settings(BaseSettings):
         description="Where rate-limit counters live: memory:// (one process) or redis://host:6379 (shared)",
     )
 
+    # Code runs (candidates' code for implementation tasks): always inside bubblewrap, several at once
+    # at most. unsandboxed_code_runs allows a plain subprocess with the same limits - a single-user
+    # laptop only.
+    code_runs_enabled: bool = True
+    code_run_concurrency: int = Field(default=2, ge=1, le=32)
+    unsandboxed_code_runs: bool = False
+
     # PDF transcripts: renders at once (each is CPU-bound), and rendered PDFs kept (per interview version).
     pdf_concurrency: int = Field(default=2, ge=1, le=32)
     pdf_cache_size: int = Field(default=64, ge=0)

@@ -84,3 +84,14 @@ async def test_a_fork_bomb_leaves_no_process_behind(sandbox: Sandbox) -> None:
 async def test_ten_runs_at_once_all_complete(sandbox: Sandbox) -> None:
     results = await asyncio.gather(*(run(sandbox, f"print({i} * {i})") for i in range(10)))
     assert [r.stdout.strip() for r in results] == [str(i * i) for i in range(10)]
+
+
+def test_doctor_says_whether_code_can_run_and_why_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.cli import describe_code_runs
+    from app.config import Settings
+
+    assert "off (VIVA_CODE_RUNS_ENABLED=false)" in describe_code_runs(Settings(_env_file=None, code_runs_enabled=False))
+    monkeypatch.setattr("app.sandbox.runner.shutil.which", lambda name: None)
+    line = describe_code_runs(Settings(_env_file=None))
+    assert line.startswith("code runs: off") and "apt-get install bubblewrap" in line
+    assert "NOT sandboxed" in describe_code_runs(Settings(_env_file=None, unsandboxed_code_runs=True))
