@@ -82,7 +82,7 @@ class InterviewService(Recovery):
     # Commands ------------------------------------------------------------------------------
 
     async def create(self, options: InterviewOptions) -> CreatedInterview:
-        interview_id = secrets.token_urlsafe(16)
+        interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
         plan = build_plan(options, self.bank, seed=secrets.randbits(32))
         state, actions = transition(plan, InterviewState(), Start())
@@ -321,6 +321,13 @@ class InterviewService(Recovery):
         except KeyError:  # a question removed from the bank since the interview began
             kind = "concept"
         return kind, self.settings.max_answer_chars * (LONG_ANSWER_FACTOR if kind == "design" else 1)
+
+
+def new_interview_id() -> str:
+    """A random id that never starts with "-", so `viva export <id>` cannot read it as an option."""
+    while (interview_id := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return interview_id
 
 
 def _reply_kind(event: Event) -> str:

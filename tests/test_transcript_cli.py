@@ -86,3 +86,9 @@ def test_regrade_rejects_a_file_that_is_not_a_transcript(cli_env: Path, capsys: 
     (cli_env / "x.json").write_text('{"hello": 1}')
     assert cli.main(["regrade", "x.json"]) == 1
     assert "not a Viva transcript" in capsys.readouterr().err
+
+
+def test_interview_ids_never_start_with_a_dash_so_the_cli_takes_them() -> None:
+    from app.service import new_interview_id
+
+    assert not any(new_interview_id().startswith("-") for _ in range(2000))
