@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from app.config import Settings
+from app.sandbox import Limits, Sandbox
 from app.main import create_app
 from tests.db_backends import database_url, pg_database  # noqa: F401  (fixtures for every test module)
 
@@ -42,6 +43,15 @@ async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://viva.test") as c:
             yield c
+
+
+def usable_sandbox(limits: Limits) -> Sandbox:
+    """A code sandbox with ``limits``, or a skip (a failure in CI) naming why code cannot run here."""
+    box = Sandbox(concurrency=2, limits=limits)
+    ok, why = box.available()
+    if not ok:
+        pytest.skip(why)
+    return box
 
 
 def auth(token: str) -> dict[str, str]:

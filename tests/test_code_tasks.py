@@ -11,6 +11,7 @@ import pytest
 from app.bank.code_tasks import CodeTask, load_code_tasks
 from app.sandbox import Limits, Sandbox
 from app.sandbox.tests_run import run_tests
+from tests.conftest import usable_sandbox
 
 pytestmark = [pytest.mark.anyio, pytest.mark.sandbox]
 
@@ -21,11 +22,7 @@ LIMITS = Limits(cpu_seconds=20, wall_seconds=40, memory_bytes=2 * 1024 ** 3)
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    box = Sandbox(concurrency=2, limits=LIMITS)
-    ok, why = box.available()
-    if not ok:
-        pytest.skip(why)
-    return box
+    return usable_sandbox(LIMITS)
 
 
 def test_the_tasks_load_with_unique_ids_and_metadata() -> None:

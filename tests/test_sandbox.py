@@ -12,6 +12,7 @@ import pytest
 
 from app.sandbox import Limits, Sandbox
 from app.sandbox.runner import RUN_DIR
+from tests.conftest import usable_sandbox
 
 pytestmark = [pytest.mark.anyio, pytest.mark.sandbox]
 
@@ -20,11 +21,7 @@ LIMITS = Limits(cpu_seconds=3, wall_seconds=6, memory_bytes=512 * 1024 * 1024, p
 
 @pytest.fixture
 def sandbox() -> Sandbox:
-    box = Sandbox(concurrency=4, limits=LIMITS)
-    ok, why = box.available()
-    if not ok:
-        pytest.skip(why)
-    return box
+    return usable_sandbox(LIMITS)
 
 
 async def run(sandbox: Sandbox, code: str):  # type: ignore[no-untyped-def]
