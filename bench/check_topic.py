@@ -21,6 +21,7 @@ from app.bank.schema import Question, Topic  # noqa: E402
 from app.errors import RubricError  # noqa: E402
 from app.examiners.base import Exchange, GradingRequest  # noqa: E402
 from app.examiners.offline import OfflineExaminer  # noqa: E402
+from bench.bench_grading import salads  # noqa: E402  (the same salads the bench and the suite build)
 
 EXAMINER = OfflineExaminer()
 KINDS = {"excellent", "partial", "wrong", "buzzword", "neighbour"}
@@ -28,18 +29,6 @@ KINDS = {"excellent", "partial", "wrong", "buzzword", "neighbour"}
 
 def grade(topic: Topic, question: Question, answer: str):
     return EXAMINER.grade(GradingRequest(topic=topic, question=question, thread=[Exchange(prompt=question.prompt, answer=answer)]))
-
-
-def salads(question: Question) -> list[str]:
-    import re
-
-    terms = []
-    for kp in question.key_points:
-        words = sorted(set(re.findall(r"[A-Za-z][A-Za-z0-9-]{3,}", kp.text)), key=len, reverse=True)
-        terms.append(min(kp.phrasings, key=len) if kp.phrasings else " ".join(words[:3]))
-    terms = [t for t in terms if t.strip()]
-    half = max(1, len(terms) // 2)
-    return [". ".join(terms) + ".", f"You'd look at {', '.join(terms[:half])}. And also {', '.join(terms[half:]) or terms[0]}, basically."]
 
 
 def check_question(topic: Topic, q: Question, quiet: bool) -> list[str]:
@@ -72,7 +61,7 @@ def check_question(topic: Topic, q: Question, quiet: bool) -> list[str]:
         for e2, g2 in graded:
             if e1.grade - e2.grade >= 1.5 and not g1.overall > g2.overall:
                 problems.append(f"{where}: order: {e1.kind} {g1.overall} <= {e2.kind} {g2.overall}")
-    for text in salads(q):
+    for text in salads(q).values():
         g = grade(topic, q, text)
         if g.overall > 2.0:
             problems.append(f"{where}: keyword salad grades {g.overall} (max 2.0): {text[:100]}")

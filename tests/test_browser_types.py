@@ -33,12 +33,19 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield from serve_in_thread(settings)
 
 
-def start(page: Any, kind: str) -> None:
+def start(page: Any, kind: str | None = None, *, per_topic: int = 1, difficulty: str | None = None,
+          practice: bool = False) -> None:
+    """Start an interview on the practice topic from the start page (no follow-ups)."""
     page.goto("/")
     page.check('input[name="topics"][value="practice"]')
-    page.check(f'input[name="question_types"][value="{kind}"]')
+    if kind:
+        page.check(f'input[name="question_types"][value="{kind}"]')
     page.select_option("#max_follow_ups", "0")
-    page.fill("#questions_per_topic", "1")
+    page.fill("#questions_per_topic", str(per_topic))
+    if difficulty:
+        page.select_option("#difficulty", difficulty)
+    if practice:
+        page.check("#practice")
     page.click("#start-button")
     page.wait_for_url(re.compile(r"/interview/[^/]+$"))
     page.wait_for_selector("#answer-form:not([hidden])")
@@ -86,14 +93,7 @@ def test_an_estimate_shows_the_figure_it_read_and_how_far_off_it_is(page: Any) -
 
 
 def test_after_finishing_early_page_report_and_history_give_the_same_counts_and_score(page: Any) -> None:  # noqa: F811
-    page.goto("/")
-    page.check('input[name="topics"][value="practice"]')
-    page.fill("#questions_per_topic", "4")
-    page.select_option("#max_follow_ups", "0")
-    page.select_option("#difficulty", "medium")
-    page.click("#start-button")
-    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
-    page.wait_for_selector("#answer-form:not([hidden])")
+    start(page, per_topic=4, difficulty="medium")
     page.fill("#answer", "I would look at the numbers first and then decide, because it depends on the case at hand.")
     page.press("#answer", "Control+Enter")
     wait_for_feedback(page)
@@ -200,15 +200,7 @@ def test_a_time_limit_counts_down_warns_and_never_cuts_the_answer_off(page: Any)
 
 
 def test_practice_mode_offers_another_attempt_and_the_report_says_which_counts(page: Any) -> None:  # noqa: F811
-    page.goto("/")
-    page.check('input[name="topics"][value="practice"]')
-    page.check('input[name="question_types"][value="code-review"]')
-    page.fill("#questions_per_topic", "1")
-    page.select_option("#max_follow_ups", "0")
-    page.check("#practice")
-    page.click("#start-button")
-    page.wait_for_url(re.compile(r"/interview/[^/]+$"))
-    page.wait_for_selector("#answer-form:not([hidden])")
+    start(page, "code-review", practice=True)
     page.fill("#answer", "Line 4 looks odd to me.")
     page.press("#answer", "Enter")
     wait_for_feedback(page)

@@ -13,7 +13,7 @@ import abc
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.bank.schema import Question, Topic
-from app.examiners.checks import EstimateCheck, GradedPart
+from app.examiners.checks import EstimateCheck, GradedPart, StatedRedFlag  # noqa: F401  (part of the Grade API)
 from app.llm.usage import TokenUsage
 
 
@@ -38,16 +38,6 @@ class StatedMisconception(BaseModel):
     correction: str = Field(description="What is true instead")
     key_point_id: str | None = Field(default=None, description="The key point it contradicts")
     corrected: bool = Field(default=False, description="Put right in a later answer of the same question")
-
-
-class StatedRedFlag(BaseModel):
-    """A red flag of a behavioural question that the answer shows, in the candidate's own words."""
-
-    red_flag_id: str
-    claim: str
-    quote: str
-    advice: str
-    cap: float
 
 
 class Grade(BaseModel):

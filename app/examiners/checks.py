@@ -17,7 +17,7 @@ from app.bank.types import PHASES, STAR_PARTS
 from app.bank.units import asked_per, dimension_of, estimate_of, ratio, to_base
 
 if TYPE_CHECKING:
-    from app.examiners.base import StatedRedFlag
+    from app.examiners.offline.claims import Unit
 
 # Credit of the value within 10x falls from this (just outside the tolerance) to the floor (at 10x).
 NEAR_CREDIT = 0.6
@@ -160,19 +160,34 @@ def describe_parts(parts: list[GradedPart]) -> str:
     return f"{label} covered: {covered} of {len(parts)}" + (f"; missing: {', '.join(missing)}." if missing else ".")
 
 
-def red_flags_shown(question: Question, answers: list[str]) -> list["StatedRedFlag"]:
-    """The behavioural red flags the thread shows, each with the clause that shows it (claim patterns,
-    read the same way for both examiners)."""
-    from app.examiners.base import StatedRedFlag
-    from app.examiners.offline.claims import find_claim, units_of
-    from app.examiners.offline.text import split_sentences
+class StatedRedFlag(BaseModel):
+    """A red flag of a behavioural question that the answer shows, in the candidate's own words."""
 
-    if not question.red_flags:
-        return []
-    units = [u for i, answer in enumerate(answers) for u in units_of(split_sentences(answer), i)]
+    red_flag_id: str
+    claim: str
+    quote: str
+    advice: str
+    cap: float
+
+
+def red_flags_in(question: Question, units: list[Unit]) -> list[StatedRedFlag]:
+    """The behavioural red flags shown by an answer's clauses (``units``), each with the clause."""
+    # (imported here: the offline package imports this module through the examiner base)
+    from app.examiners.offline.claims import find_claim
+
     shown: list[StatedRedFlag] = []
     for flag in question.red_flags:
         match, _ = find_claim(flag.patterns, units, lists_count=True)
         if match is not None:
             shown.append(StatedRedFlag(red_flag_id=flag.id, claim=flag.claim, quote=match.quote, advice=flag.advice.strip(), cap=flag.cap))
     return shown
+
+
+def red_flags_shown(question: Question, answers: list[str]) -> list[StatedRedFlag]:
+    """``red_flags_in`` over a thread's raw answers (for the LLM examiner, which has no clauses of its own)."""
+    from app.examiners.offline.claims import units_of
+    from app.examiners.offline.text import split_sentences
+
+    if not question.red_flags:
+        return []
+    return red_flags_in(question, [u for i, answer in enumerate(answers) for u in units_of(split_sentences(answer), i)])

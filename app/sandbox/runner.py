@@ -14,6 +14,7 @@ single-user laptop, with a warning in the log.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import resource
@@ -136,7 +137,8 @@ def bwrap_args(folder: str) -> list[str]:
     return [*args, "--ro-bind", folder, RUN_DIR, "--chdir", RUN_DIR]
 
 
-def _readable_roots() -> list[str]:
+@functools.cache
+def _readable_roots() -> tuple[str, ...]:
     """Python's installation and site-packages, and the system libraries it loads; never /etc
     (only the loader's cache), the home or the app's data folder."""
     roots = {"/usr", "/lib", "/lib64", "/bin", "/etc/ld.so.cache"}
@@ -146,7 +148,7 @@ def _readable_roots() -> list[str]:
     roots.update({sys.prefix, sys.base_prefix})  # a virtualenv's root holds pyvenv.cfg, which finds its packages
     present = sorted(r for r in roots if os.path.exists(r))
     # a root inside another is already visible
-    return [r for r in present if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in present)]
+    return tuple(r for r in present if not any(r != o and r.startswith(o.rstrip("/") + "/") for o in present))
 
 
 def _as_nobody() -> list[str]:

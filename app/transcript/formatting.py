@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from app.bank.types import TYPE_LABELS
 from app.transcript.model import QuestionRecord, Transcript
 
 DIFFICULTY = {1: "easy", 2: "medium", 3: "hard"}
@@ -79,8 +80,6 @@ PARTS_LABEL = {"phase": "Design phases covered", "star": "STAR parts covered", "
 
 
 def question_type(kind: str) -> str:
-    from app.bank.types import TYPE_LABELS
-
     return TYPE_LABELS.get(kind, (kind, ""))[0]
 
 

@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from app.bank.schema import KeyPoint, Misconception, Question
-from app.bank.types import RedFlag
-from app.examiners.checks import VALUE_WEIGHT, EstimateCheck, check_estimate
+from app.examiners.checks import VALUE_WEIGHT, EstimateCheck, StatedRedFlag, check_estimate, red_flags_in
 from app.examiners.offline.claims import ClaimMatch, Unit, find_alternative, compile_claim, find_claim, units_of
 from app.examiners.offline.assessment import restates, term_run
 from app.examiners.offline.guards import is_non_answer, strip_instructions
@@ -68,19 +67,13 @@ class StatedMisconception:
     match: ClaimMatch
 
 
-@dataclass(frozen=True, slots=True)
-class ShownRedFlag:
-    red_flag: RedFlag
-    match: ClaimMatch
-
-
 @dataclass
 class RubricAssessment:
     points: list[PointResult] = field(default_factory=list)
     misconceptions: list[StatedMisconception] = field(default_factory=list)
     corrected: list[StatedMisconception] = field(default_factory=list)  # stated, then put right later
     estimate: EstimateCheck | None = None
-    red_flags: list[ShownRedFlag] = field(default_factory=list)
+    red_flags: list[StatedRedFlag] = field(default_factory=list)
     flags: list[str] = field(default_factory=list)
     made_share: float = 0.0
     overall: float = 0.0
@@ -182,13 +175,10 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
     if result.estimate is not None and result.estimate.cap < 5.0:
         result.flags.append("no_estimate" if result.estimate.found is None else "estimate_off" if result.estimate.caps else "estimate_near")
         overall = min(overall, result.estimate.cap)
-    for red_flag in question.red_flags:
-        shown, _ = find_claim(red_flag.patterns, units, lists_count=True)
-        if shown is not None:
-            result.red_flags.append(ShownRedFlag(red_flag, shown))
-            overall = min(overall, red_flag.cap)
+    result.red_flags = red_flags_in(question, units)
     if result.red_flags:
         result.flags.append("red_flag")
+        overall = min(overall, *(r.cap for r in result.red_flags))
     listed = sum(u.listed for u in units)
     run_of_terms = term_run(sentences_of)
     if run_of_terms or (listed >= 3 and listed * 2 >= len(units)):

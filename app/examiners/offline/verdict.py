@@ -8,7 +8,7 @@ to a stated misconception first ("You said ... - <probe>"), then to the heaviest
 
 from __future__ import annotations
 
-from app.examiners.base import CoveredPoint, Grade, GradingRequest, MissedPoint, StatedMisconception, StatedRedFlag
+from app.examiners.base import CoveredPoint, Grade, GradingRequest, MissedPoint, StatedMisconception
 from app.examiners.checks import describe_parts, graded_parts
 from app.examiners.offline.feedback import flag_notes
 from app.examiners.offline.rubric import RubricAssessment
@@ -75,7 +75,7 @@ def write_feedback(a: RubricAssessment, probed: str | None, probing_misconceptio
     if a.estimate is not None:
         parts.append(a.estimate.describe())
     for shown in a.red_flags[:2]:
-        parts.append(f"“{_short(shown.match.quote)}”: {shown.red_flag.advice.strip()}")
+        parts.append(f"\u201c{_short(shown.quote)}\u201d: {shown.advice}")
     if structure:
         parts.append(structure)
     for n, stated in enumerate(a.misconceptions[:2]):
@@ -134,6 +134,5 @@ def claims_grade(request: GradingRequest, a: RubricAssessment, examiner: str) ->
         flags=list(a.flags),
         estimate=a.estimate,
         parts=parts,
-        red_flags=[StatedRedFlag(red_flag_id=r.red_flag.id, claim=r.red_flag.claim, quote=r.match.quote,
-                                 advice=r.red_flag.advice.strip(), cap=r.red_flag.cap) for r in a.red_flags],
+        red_flags=a.red_flags,
     )

@@ -258,28 +258,23 @@ async function failed(error, sentFor, text) {
   }
 }
 
-async function act(kind) {
-  if (page.busy || !sync.view) return;
-  const skip = kind === "skip";
-  const ok = await confirmDialog(skip
-    ? { title: "Skip this question?", body: "A skipped question scores 0. You move on to the next question.", confirm: "Skip question" }
-    : { title: "Finish the interview now?", body: "Questions not reached are left out of the scores. You cannot continue afterwards.", confirm: "Finish interview" });
-  if (!ok) return;
-  const current = sync.view.current;
-  const sentFor = promptKey(current);
+/**
+ * One step the interviewer answers without an answer of ours (skip, finish, retry, next): a typing
+ * bubble while `call()` runs, then the reply; on failure the page resyncs and says what went wrong.
+ * `mine`: a bubble of ours shown meanwhile (a skip); `sentFor`: the prompt whose draft is cleared.
+ */
+async function interviewerStep(call, { mine = null, sentFor = null } = {}) {
   setBusy(true);
   notice(errorBox, "");
   const typing = thread.typingBubble();
-  const mine = skip && current ? thread.candidateBubble("", { skipped: true, questionKey: `${current.topic_id}/${current.question_id}` }) : null;
   if (mine) thread.append(mine);
   thread.append(typing);
   thread.scrollToEnd();
   try {
-    const turn = current ? current.turn : undefined;
-    const reply = skip ? await api.skip(id, turn) : await api.finish(id, turn);
-    if (skip) saveDraft(id, sentFor, "");
+    const reply = await call();
+    if (sentFor) saveDraft(id, sentFor, "");
     typing.replaceWith(thread.replyBubble(reply));
-    if (skip) box.value = loadDraft(id, promptKey(reply.current));
+    if (reply.current) box.value = loadDraft(id, promptKey(reply.current));
     applyTurn(reply);
     announce(`Interviewer: ${reply.message}`);
   } catch (e) {
@@ -294,29 +289,25 @@ async function act(kind) {
   }
 }
 
+async function act(kind) {
+  if (page.busy || !sync.view) return;
+  const skip = kind === "skip";
+  const ok = await confirmDialog(skip
+    ? { title: "Skip this question?", body: "A skipped question scores 0. You move on to the next question.", confirm: "Skip question" }
+    : { title: "Finish the interview now?", body: "Questions not reached are left out of the scores. You cannot continue afterwards.", confirm: "Finish interview" });
+  if (!ok) return;
+  const current = sync.view.current;
+  const turn = current ? current.turn : undefined;
+  await interviewerStep(() => (skip ? api.skip(id, turn) : api.finish(id, turn)), {
+    mine: skip && current ? thread.candidateBubble("", { skipped: true, questionKey: `${current.topic_id}/${current.question_id}` }) : null,
+    sentFor: skip ? promptKey(current) : null,
+  });
+}
+
 // Practice mode: after a question's feedback, the same question again or the next one.
 async function review(again) {
   if (page.busy || !sync.view) return;
-  setBusy(true);
-  notice(errorBox, "");
-  const typing = thread.typingBubble();
-  thread.append(typing);
-  thread.scrollToEnd();
-  try {
-    const reply = again ? await api.retry(id) : await api.next(id);
-    typing.replaceWith(thread.replyBubble(reply));
-    box.value = loadDraft(id, promptKey(reply.current));
-    applyTurn(reply);
-    announce(`Interviewer: ${reply.message}`);
-  } catch (e) {
-    typing.remove();
-    await sync.resync(null, "");
-    showError(e.describe ? e.describe() : String(e.message || e));
-  } finally {
-    setBusy(false);
-    thread.scrollToEnd();
-    if (!form.hidden) box.focus({ preventScroll: true });
-  }
+  await interviewerStep(() => (again ? api.retry(id) : api.next(id)));
 }
 
 // Wiring ---------------------------------------------------------------------------------------
