@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from app.bank.loader import YAML_LOADER
 from app.bank.types import Tags
 from app.errors import RubricError
 
@@ -43,7 +44,7 @@ class CodeTask(BaseModel):
 def load_code_tasks(directory: Path) -> list[CodeTask]:
     tasks: list[CodeTask] = []
     for path in sorted(directory.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=YAML_LOADER) or {}
         for raw in data.get("tasks", []):
             try:
                 tasks.append(CodeTask.model_validate(raw))
