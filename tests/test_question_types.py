@@ -233,3 +233,13 @@ def test_while_a_follow_up_is_open_the_expected_figure_and_bugs_not_found_stay_h
     estimate = visible_grade(grade("adam-memory", "16 bytes per parameter, so about 40 GB."), True)
     assert estimate is not None and estimate.estimate is not None and estimate.estimate.expected is None
     assert "112" not in estimate.feedback and "112" not in estimate.model_dump_json()
+
+
+def test_a_factor_is_not_read_as_a_share_and_the_transcript_names_the_expected_value() -> None:
+    assert estimate_of("Roughly 10 times too much.", dimension_of("%") or "") is None
+    assert estimate_of("The bubble is about 18% of the step.", dimension_of("%") or "").value == pytest.approx(0.18)  # type: ignore[union-attr]
+    far = grade("adam-memory", "16 bytes per parameter for weights, gradients and Adam state, so about 1.5 TB.")
+    assert far.estimate is not None
+    summary = far.estimate.summary()
+    assert "about 1.5 TB" in summary and "expected about 112 GB" in summary and "off by 13.4x" in summary
+    assert summary not in far.feedback  # the feedback says it without the expected value

@@ -69,8 +69,9 @@ def _unit_table() -> dict[str, list[tuple[str, float]]]:
     add(["usd", "dollars", "dollar", "$"], "usd", 1.0)
     add(["examples", "example", "samples", "images", "documents", "rows", "records", "items", "labels", "annotations",
          "users", "people", "participants", "customers", "sessions", "queries", "questions", "prompts"], "examples", 1.0)
-    add(["x", "times", "×"], "ratio", 1.0)
-    add(["%", "percent", "per cent"], "ratio", 0.01)
+    # A factor ("3x") and a share ("18%") are different quantities: "10 times" never answers "what percentage".
+    add(["x", "times", "×"], "factor", 1.0)
+    add(["%", "percent", "per cent"], "share", 0.01)
     return table
 
 

@@ -60,6 +60,16 @@ class EstimateCheck(BaseModel):
             return ESTIMATE_CAP
         return round(NEAR_CAP_BASE + NEAR_CAP_SLOPE * self.credit, 1)
 
+    def summary(self) -> str:
+        """The figure against the expected value, for the transcript once the question is over (the
+        expected value is withheld while a follow-up is open: ``expected`` is None then)."""
+        said = f"\u201c{self.found}\u201d = {_figure(self.value or 0)} {self.unit}" if self.found else f"no figure in {self.unit}"
+        if self.expected is None:
+            return f"{said}: {self.verdict.replace('-', ' ')}."
+        off = f", off by {self.ratio:.1f}x" if self.ratio and self.verdict != "within-tolerance" else ""
+        return (f"{said}; expected about {_figure(self.expected)} {self.unit} (within {round(self.tolerance * 100)}%)"
+                f"{off}: {self.verdict.replace('-', ' ')}.")
+
     def describe(self) -> str:
         """One sentence for the feedback. It never states the expected value: a follow-up may ask the
         candidate to redo the arithmetic (the transcript shows the value once the question is over)."""

@@ -77,7 +77,7 @@ def _grade(q: QuestionRecord) -> list[str]:
     if g.missed:
         out += ["", "**Key points missed**", ""] + [f"- {one_line(m.text)}" for m in g.missed]
     if g.estimate is not None:
-        out += ["", "**Your figure**", ""] + paragraphs(g.estimate.describe())
+        out += ["", "**Your figure**", ""] + paragraphs(g.estimate.summary())
     if g.parts:
         out += ["", f"**{fmt.PARTS_LABEL[g.parts[0].kind]}**", ""]
         out += [f"- {one_line(p.title)}: {p.covered} of {p.total}" for p in g.parts]

@@ -221,7 +221,7 @@ def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
             w.bullets([m.text for m in g.missed], mark="\u2717", colour=(196, 62, 52))
         if g.estimate is not None:
             w.label("Your figure")
-            w.text(g.estimate.describe(), size=9.5, line=4.8)
+            w.text(g.estimate.summary(), size=9.5, line=4.8)
         if g.parts:
             w.label(fmt.PARTS_LABEL[g.parts[0].kind])
             w.bullets([f"{p.title}: {p.covered} of {p.total}" for p in g.parts])

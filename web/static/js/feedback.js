@@ -15,7 +15,9 @@ function typeResults(grade) {
   if (e) {
     nodes.push(h("div", { class: `estimate-check verdict-${e.verdict}` },
       h("h4", {}, "Your figure"),
-      h("p", {}, e.found ? h("strong", {}, e.found) : "No figure found", " · ", VERDICT[e.verdict] || e.verdict)));
+      h("p", {}, e.found ? h("strong", {}, e.found) : "No figure found", " · ", VERDICT[e.verdict] || e.verdict,
+        // the expected value, once no follow-up is asking for the arithmetic (null until then)
+        e.expected !== null && e.expected !== undefined ? ` · expected about ${Number(e.expected.toPrecision(3))} ${e.unit}` : "")));
   }
   const parts = grade.parts || [];
   if (parts.length) {
