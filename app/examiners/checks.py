@@ -67,8 +67,9 @@ class EstimateCheck(BaseModel):
         if self.expected is None:
             return f"{said}: {self.verdict.replace('-', ' ')}."
         off = f", off by {self.ratio:.1f}x" if self.ratio and self.verdict != "within-tolerance" else ""
-        return (f"{said}; expected about {_figure(self.expected)} {self.unit} (within {round(self.tolerance * 100)}%)"
-                f"{off}: {self.verdict.replace('-', ' ')}.")
+        verdict = f": {self.verdict.replace('-', ' ')}" if self.found else ""
+        expected = f"expected about {_figure(self.expected)} {self.unit} (within {round(self.tolerance * 100)}%)"
+        return f"{said[:1].upper()}{said[1:]}; {expected}{off}{verdict}."
 
     def describe(self) -> str:
         """One sentence for the feedback. It never states the expected value: a follow-up may ask the
