@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import Column, event, inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import QueuePool
 
@@ -41,7 +41,39 @@ def make_engine(database_url: str) -> Engine:
             url = url.set(drivername="postgresql+psycopg")  # psycopg 3 is the driver we ship
         engine = create_engine(url, pool_size=POOL_SIZE, max_overflow=MAX_OVERFLOW, pool_pre_ping=True)
     SQLModel.metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """Bring a database made by an earlier version up to date: ``create_all`` makes missing tables but
+    never changes existing ones, so a column added to a table since is added here (nullable, or with its
+    default), and every stored row is kept. New columns must therefore be nullable or have a default."""
+    found = inspect(engine)
+    tables = set(found.get_table_names())
+    with engine.begin() as connection:
+        for table in SQLModel.metadata.sorted_tables:
+            if table.name not in tables:
+                continue
+            present = {c["name"] for c in found.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = _literal_default(column)
+                clause = f" DEFAULT {default}" if default is not None else ""
+                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}'))
+
+
+def _literal_default(column: Column) -> str | None:  # type: ignore[type-arg]
+    value = getattr(column.default, "arg", None)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, str):
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def check_database(database_url: str) -> None:
