@@ -58,6 +58,9 @@ class Settings(BaseSettings):
     code_runs_enabled: bool = True
     code_run_concurrency: int = Field(default=2, ge=1, le=32)
     unsandboxed_code_runs: bool = False
+    code_run_cpu_seconds: int = Field(default=10, ge=1, le=300, description="CPU time of one run of a candidate's code")
+    code_run_wall_seconds: float = Field(default=20.0, gt=0, le=600, description="Wall-clock time of one run")
+    code_run_memory_mb: int = Field(default=1024, ge=128, description="Address space of one run (NumPy needs ~300 MB)")
 
     # PDF transcripts: renders at once (each is CPU-bound), and rendered PDFs kept (per interview version).
     pdf_concurrency: int = Field(default=2, ge=1, le=32)

@@ -9,6 +9,8 @@
     ├── InvalidPlan            options that cannot make an interview         (422)
     ├── PayloadTooLarge        an answer or body over its documented limit   (413)
     ├── RateLimited            too many requests                              (429, Retry-After)
+    ├── CodeRunsOff            code cannot run on this server (no sandbox)    (503)
+    ├── NotACodeQuestion       code sent for a prompt that is not a code question (422)
     ├── PromptError            a prompt template is missing or broken         (500)
     ├── DatabaseUnavailable    the database cannot be reached; nothing was changed (503, Retry-After)
     └── LLMError               the LLM endpoint failed; the offline examiner takes over
@@ -82,6 +84,20 @@ class RateLimited(VivaError):
 class DatabaseUnavailable(VivaError):
     status_code = 503
     code = "database_unavailable"
+
+
+class CodeRunsOff(VivaError):
+    """Code cannot run on this server (no sandbox, or switched off); the message says why."""
+
+    status_code = 503
+    code = "code_runs_off"
+
+
+class NotACodeQuestion(VivaError):
+    """Code was sent for a prompt that is not a code question."""
+
+    status_code = 422
+    code = "not_a_code_question"
 
 
 class PromptError(VivaError):

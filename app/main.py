@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import docs, interviews, pages, topics
+from app.api.routes import code, docs, interviews, pages, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -52,6 +52,7 @@ def create_app(
         # timing out waiting for a connection (a 500).
         to_thread.current_default_thread_limiter().total_tokens = pool_capacity(engine)
         await to_thread.run_sync(prepare_offline_examiner, bank)
+        await service.code_runner.check_available()  # probes the sandbox once (a subprocess)
         # The bank and its prepared data live as long as the process: keep them out of the cyclic
         # garbage collector's full passes, which otherwise scan them all and stall requests.
         gc.collect()
@@ -83,6 +84,7 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.include_router(topics.router)
     app.include_router(interviews.router)
+    app.include_router(code.router)
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)
     return app

@@ -1,4 +1,5 @@
-"""Database tables. One row per interview, one row per exchange (a prompt and its answer)."""
+"""Database tables. One row per interview, one row per exchange (a prompt and its answer), one row per
+run of a candidate's code."""
 
 from __future__ import annotations
 
@@ -55,3 +56,17 @@ class TurnRow(SQLModel, table=True):
     examiner: str | None = Field(default=None, max_length=200)
     prompt_tokens: int = 0
     completion_tokens: int = 0
+
+
+class CodeRunRow(SQLModel, table=True):
+    """One run of the candidate's code for a code question: the code as sent and what its tests did."""
+
+    __tablename__ = "code_run"
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: str = Field(foreign_key="interview.id", index=True, max_length=40)
+    seq: int  # the turn (question or follow-up) open when the code ran
+    kind: str = Field(max_length=16)  # "examples" | "submission"
+    code: str
+    outcome: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))  # app.code_runs.CodeRunOutcome
+    created_at: datetime = Field(default_factory=utcnow)

@@ -13,7 +13,7 @@ from app.engine.machine import InterviewState
 from app.engine.plan import InterviewPlan
 from app.examiners.base import Grade
 from app.llm.usage import TokenUsage
-from app.models import InterviewRow, TurnRow
+from app.models import CodeRunRow, InterviewRow, TurnRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,10 +24,12 @@ class LoadedInterview:
     plan: InterviewPlan
     state: InterviewState
     turns: list[TurnRow]
+    code_runs: list[CodeRunRow] = field(default_factory=list)  # runs of the candidate's code, oldest first
 
     @classmethod
-    def of(cls, row: InterviewRow, turns: list[TurnRow]) -> "LoadedInterview":
-        return cls(row, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), turns)
+    def of(cls, row: InterviewRow, turns: list[TurnRow], code_runs: list[CodeRunRow] | None = None) -> "LoadedInterview":
+        return cls(row, InterviewPlan.model_validate(row.plan), InterviewState.model_validate(row.state), turns,
+                   code_runs or [])
 
     @property
     def id(self) -> str:

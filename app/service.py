@@ -23,6 +23,8 @@ from dataclasses import dataclass, replace
 from anyio import to_thread
 
 from app.bank.loader import QuestionBank
+from app.code_questions import CodeQuestions
+from app.code_runs import CodeRunner
 from app.config import Settings
 from app.engine.machine import (
     Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Next,
@@ -31,6 +33,7 @@ from app.engine.machine import (
 from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
 from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
 from app.examiners.base import Exchange, GradingRequest
+from app.examiners.code_grade import with_tests
 from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
@@ -45,7 +48,9 @@ from app.transcript.model import Transcript
 from app.transcript.pdf import Paper
 from app.transcript.renders import PdfRenders
 from app.streaming import OnChunk, ReplyEvent, ReplyStreams
-from app.turns import ID_SHAPE, current_thread, hash_token, prompt_of, token_matches, view_of, visible_grade
+from app.turns import (
+    ID_SHAPE, PromptTraits, current_thread, hash_token, prompt_of, token_matches, view_of, visible_grade,
+)
 from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply, progress_of
 
 # Design answers cover six phases: they may be this many times longer than other answers.
@@ -62,7 +67,7 @@ class AcceptedAnswer:
     action: GradeThread
 
 
-class InterviewService(Recovery):
+class InterviewService(CodeQuestions, Recovery):
     def __init__(
         self, settings: Settings, bank: QuestionBank, store: InterviewStore, grader: FallbackExaminer,
         interviewer: Interviewer,
@@ -76,6 +81,7 @@ class InterviewService(Recovery):
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
         self._streams = ReplyStreams()
         self.pdfs = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
+        self.code_runner = CodeRunner(settings)  # probed at start-up (app lifespan), off the event loop
         self._recovering: dict[str, asyncio.Future[TurnReply]] = {}  # interview id -> its re-grading
         self._started = utcnow()
 
@@ -84,7 +90,8 @@ class InterviewService(Recovery):
     async def create(self, options: InterviewOptions) -> CreatedInterview:
         interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
-        plan = build_plan(options, self.bank, seed=secrets.randbits(32))
+        runs_ok, why_not = await self.code_runner.check_available()
+        plan = build_plan(options, self.bank, seed=secrets.randbits(32), unavailable={} if runs_ok else {"code": why_not})
         state, actions = transition(plan, InterviewState(), Start())
         ctx = ReplyContext(
             kind="greeting",
@@ -112,22 +119,28 @@ class InterviewService(Recovery):
         view = self._view(LoadedInterview(row, plan, state, [turn]))
         return CreatedInterview(**view.model_dump(), token=token, message=turn.message)
 
-    async def answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> TurnReply:
-        accepted = await self.accept_answer(interview_id, token, text, turn)
+    async def answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None,
+                     code: str | None = None) -> TurnReply:
+        accepted = await self.accept_answer(interview_id, token, text, turn, code)
         return await self.grade_and_reply(accepted)
 
-    async def accept_answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> AcceptedAnswer:
+    async def accept_answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None,
+                            code: str | None = None) -> AcceptedAnswer:
         """Check and store an answer (with the move to GRADING); raises before anything is stored when
-        the answer is too large, the token is wrong, or the interview is not waiting for this answer."""
+        the answer is too large, the token is wrong, or the interview is not waiting for this answer.
+        ``code`` (code questions): submitted first - its hidden tests run and the run is stored."""
         if len(text) > self.settings.max_answer_chars * LONG_ANSWER_FACTOR:
             raise _too_long(text, self.settings.max_answer_chars * LONG_ANSWER_FACTOR)
         interview = await self._load(interview_id, token)
-        limit = self.describe_question(interview.turns[-1].topic_id, interview.turns[-1].question_id)[1] or 0
+        limit = self.describe_question(interview.turns[-1].topic_id, interview.turns[-1].question_id).max_answer_chars or 0
         if len(text) > limit:
             raise _too_long(text, limit)
         state, actions = transition(interview.plan, interview.state, Answer())
         open_turn = interview.turns[-1]
         _check_turn(interview, turn)
+        if code is not None:
+            run = await self._run_for(interview, code, "submission", turn)
+            interview = replace(interview, code_runs=[*interview.code_runs, run])
         match actions:
             case [GradeThread() as action]:
                 step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip()))
@@ -178,7 +191,8 @@ class InterviewService(Recovery):
         return await self.pdfs.render((interview.id, str(interview.version), paper), build, paper)
 
     def _transcript_of(self, interview: LoadedInterview) -> Transcript:
-        return build_transcript(interview.row, interview.turns, self.bank, prompts_dir=self.settings.prompts_dir)
+        return build_transcript(interview.row, interview.turns, self.bank, prompts_dir=self.settings.prompts_dir,
+                                code_runs=interview.code_runs)
 
     async def history(self, credentials: dict[str, str]) -> list[HistoryEntry]:
         """Interviews whose id and token both match (the browser keeps the pairs), newest first."""
@@ -203,12 +217,16 @@ class InterviewService(Recovery):
     ) -> TurnReply:
         ref = action.ref
         thread = current_thread(interview.turns)
+        task = self.bank.code_task(ref.question_id)
         request = GradingRequest(
             topic=self.bank.topic(ref.topic_id),
             question=self.bank.question(ref.topic_id, ref.question_id),
             thread=[Exchange(prompt=t.prompt, answer=t.answer or "") for t in thread],
+            submission=self._submission_of(interview) if task else None,
         )
         grade = await self.grader.grade_answer(request, tokens_spent=interview.tokens_spent)
+        if task is not None:  # correctness from the hidden tests, whichever examiner graded the words
+            grade = with_tests(grade, request.submission, task.follow_up)
         return await self._advance(
             interview, version, Graded(overall=grade.overall, follow_up=grade.follow_up),
             graded=GradeWritten(thread[-1].seq, grade), answered=request, on_chunk=on_chunk,
@@ -314,13 +332,17 @@ class InterviewService(Recovery):
     def _view(self, interview: LoadedInterview) -> InterviewView:
         return view_of(interview, self.topic_titles, self.describe_question)
 
-    def describe_question(self, topic_id: str, question_id: str) -> tuple[str, int | None]:
-        """(type, answer size limit) of a question: design answers may be LONG_ANSWER_FACTOR times longer."""
+    def describe_question(self, topic_id: str, question_id: str) -> PromptTraits:
+        """A question's type, answer size limit (design answers may be LONG_ANSWER_FACTOR times longer)
+        and, for code questions, its task."""
         try:
             kind = self.bank.question(topic_id, question_id).type
         except KeyError:  # a question removed from the bank since the interview began
             kind = "concept"
-        return kind, self.settings.max_answer_chars * (LONG_ANSWER_FACTOR if kind == "design" else 1)
+        return PromptTraits(
+            question_type=kind, max_answer_chars=self.settings.max_answer_chars * (LONG_ANSWER_FACTOR if kind == "design" else 1),
+            code_task=self.bank.code_task(question_id) if kind == "code" else None, code_runs_available=self.code_runner.available()[0],
+        )
 
 
 def new_interview_id() -> str:

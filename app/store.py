@@ -15,11 +15,12 @@ from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, select
 
 from app.errors import Conflict
-from app.models import InterviewRow, TurnRow, utcnow
+from app.models import CodeRunRow, InterviewRow, TurnRow, utcnow
 from app.records import LoadedInterview, Step
 
 INTERVIEW = InterviewRow.__table__  # type: ignore[attr-defined]
 TURN = TurnRow.__table__  # type: ignore[attr-defined]
+CODE_RUN = CodeRunRow.__table__  # type: ignore[attr-defined]
 
 
 class InterviewStore:
@@ -51,7 +52,8 @@ class InterviewStore:
             row = session.get(InterviewRow, interview_id)
             if row is None or (accept is not None and not accept(row)):
                 return None
-            return LoadedInterview.of(row, _turns_of(session, [interview_id])[interview_id])
+            return LoadedInterview.of(row, _turns_of(session, [interview_id])[interview_id],
+                                      _code_runs_of(session, [interview_id])[interview_id])
 
     def turns(self, interview_id: str) -> list[TurnRow]:
         return self.turns_of_many([interview_id])[interview_id]
@@ -60,6 +62,18 @@ class InterviewStore:
         """Every listed interview's turns in order, read in one query."""
         with Session(self.engine, expire_on_commit=False) as session:
             return _turns_of(session, interview_ids)
+
+    def code_runs_of_many(self, interview_ids: Sequence[str]) -> dict[str, list[CodeRunRow]]:
+        with Session(self.engine, expire_on_commit=False) as session:
+            return _code_runs_of(session, interview_ids)
+
+    def add_code_run(self, run: CodeRunRow) -> CodeRunRow:
+        """Keep a run of the candidate's code (it changes no state: it is kept even if the interview
+        moves on meanwhile)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            session.add(run)
+            session.commit()
+            return run
 
     def claim(
         self, interview_id: str, expected_version: int, lease_seconds: float, *, untouched_since: datetime | None = None,
@@ -90,6 +104,7 @@ class InterviewStore:
         with self.engine.begin() as conn:
             old = select(INTERVIEW.c.id).where(INTERVIEW.c.finished_at < cutoff)
             conn.execute(TURN.delete().where(TURN.c.interview_id.in_(old)))
+            conn.execute(CODE_RUN.delete().where(CODE_RUN.c.interview_id.in_(old)))
             return conn.execute(INTERVIEW.delete().where(INTERVIEW.c.finished_at < cutoff)).rowcount
 
     def ids_in_status(self, status: str) -> list[str]:
@@ -135,6 +150,14 @@ def _turns_of(session: Session, interview_ids: Sequence[str]) -> dict[str, list[
     stmt = select(TurnRow).where(col(TurnRow.interview_id).in_(list(interview_ids))).order_by(col(TurnRow.seq))
     for turn in session.exec(stmt):
         found[turn.interview_id].append(turn)
+    return found
+
+
+def _code_runs_of(session: Session, interview_ids: Sequence[str]) -> dict[str, list[CodeRunRow]]:
+    found: dict[str, list[CodeRunRow]] = {i: [] for i in interview_ids}
+    stmt = select(CodeRunRow).where(col(CodeRunRow.interview_id).in_(list(interview_ids))).order_by(col(CodeRunRow.id))
+    for run in session.exec(stmt):
+        found[run.interview_id].append(run)
     return found
 
 

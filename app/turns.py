@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import hashlib
 import hmac
@@ -10,9 +11,11 @@ import re
 
 from app.engine.machine import InterviewState
 from app.examiners.base import Grade
-from app.models import InterviewRow, TurnRow
+from app.bank.code_tasks import CodeTask
+from app.code_runs import CodeRunOutcome
+from app.models import CodeRunRow, InterviewRow, TurnRow
 from app.records import LoadedInterview
-from app.views import CurrentPrompt, InterviewView, progress_of
+from app.views import CodeTaskView, CurrentPrompt, InterviewView, progress_of
 
 # Interview ids are secrets.token_urlsafe(16); anything else cannot exist and never reaches the database
 # (PostgreSQL refuses NUL characters in text, which would be a 500).
@@ -49,20 +52,43 @@ def current_thread(turns: list[TurnRow]) -> list[TurnRow]:
     return turns[start:]
 
 
-# (question type, answer size limit) of a question, by topic id and question id.
-Describe = Callable[[str, str], tuple[str, int | None]]
+@dataclass(frozen=True, slots=True)
+class PromptTraits:
+    """What the page needs to know about a question beyond its text."""
+
+    question_type: str = "concept"
+    max_answer_chars: int | None = None
+    code_task: CodeTask | None = None  # code questions: the task (its hidden parts never leave the server)
+    code_runs_available: bool = False
 
 
-def _undescribed(_topic_id: str, _question_id: str) -> tuple[str, int | None]:
-    return "concept", None
+# The traits of a question, by topic id and question id.
+Describe = Callable[[str, str], PromptTraits]
 
 
-def prompt_of(turn: TurnRow, state: InterviewState, describe: Describe = _undescribed) -> CurrentPrompt:
-    kind, limit = describe(turn.topic_id, turn.question_id)
+def _undescribed(_topic_id: str, _question_id: str) -> PromptTraits:
+    return PromptTraits()
+
+
+def prompt_of(turn: TurnRow, state: InterviewState, describe: Describe = _undescribed,
+              code_runs: Sequence[CodeRunRow] = ()) -> CurrentPrompt:
+    traits = describe(turn.topic_id, turn.question_id)
     return CurrentPrompt(
         turn=turn.seq, kind=turn.kind, text=turn.prompt, topic_id=turn.topic_id, question_id=turn.question_id,
         difficulty=state.current.difficulty if state.current else 2, asked_at=turn.asked_at,
-        question_type=kind, max_answer_chars=limit,
+        question_type=traits.question_type, max_answer_chars=traits.max_answer_chars,
+        code=_code_view(traits, code_runs) if traits.code_task else None,
+    )
+
+
+def _code_view(traits: PromptTraits, code_runs: Sequence[CodeRunRow]) -> CodeTaskView:
+    """``code_runs``: the runs of this question's thread (``thread_runs``)."""
+    task = traits.code_task
+    assert task is not None
+    last = code_runs[-1] if code_runs else None
+    return CodeTaskView(
+        starter=task.starter, visible_tests=task.visible_tests, runs_available=traits.code_runs_available,
+        last_code=last.code if last else None, last_run=CodeRunOutcome.model_validate(last.outcome) if last else None,
     )
 
 
@@ -73,6 +99,19 @@ def view_of(interview: LoadedInterview, topic_titles: dict[str, str], describe: 
     return InterviewView(
         id=interview.id, state=state.status, options=plan.options, examiner=interview.row.examiner,
         progress=progress_of(plan, state, topic_titles),
-        current=prompt_of(open_turn, state, describe) if open_turn else None,
+        current=prompt_of(open_turn, state, describe, thread_runs(interview)) if open_turn else None,
         created_at=interview.row.created_at, finished_at=interview.row.finished_at,
     )
+
+
+def thread_runs(interview: LoadedInterview) -> list[CodeRunRow]:
+    """The code runs of the question being answered (its question turn and follow-ups), oldest first."""
+    if not interview.turns or not interview.code_runs:
+        return []
+    first = current_thread(interview.turns)[0].seq
+    return [r for r in interview.code_runs if r.seq >= first]
+
+
+def last_submission(runs: Sequence[CodeRunRow]) -> CodeRunRow | None:
+    submitted = [r for r in runs if r.kind == "submission"]
+    return submitted[-1] if submitted else None

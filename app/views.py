@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from app.code_runs import CodeRunOutcome
 from app.engine.machine import InterviewState, Status
 from app.engine.plan import InterviewOptions, InterviewPlan
 from app.examiners.base import Grade
@@ -22,6 +23,18 @@ class Progress(BaseModel):
     questions_total: int
 
 
+class CodeTaskView(BaseModel):
+    """A code question's editor: the starter code, the example tests "Run examples" runs, and the
+    candidate's latest code and run for this question (a reload restores them)."""
+
+    starter: str
+    visible_tests: str
+    language: str = "python"
+    runs_available: bool = Field(description="Whether code can run on this server now")
+    last_code: str | None = Field(default=None, description="The code of the latest run of this question")
+    last_run: CodeRunOutcome | None = None
+
+
 class CurrentPrompt(BaseModel):
     turn: int = Field(description="Sequence number of this prompt; send it back as the answer's 'turn'")
     kind: str = Field(description="'question' or 'follow_up'")
@@ -30,8 +43,9 @@ class CurrentPrompt(BaseModel):
     question_id: str
     difficulty: int
     asked_at: datetime
-    question_type: str = Field(default="concept", description="concept, derivation, estimate, code-review, design or behavioural")
+    question_type: str = Field(default="concept", description="concept, derivation, estimate, code-review, design, behavioural or code")
     max_answer_chars: int | None = Field(default=None, description="The answer size limit for this prompt (design answers may be longer)")
+    code: CodeTaskView | None = Field(default=None, description="code questions: the editor's starting point and last run")
 
 
 class InterviewView(BaseModel):

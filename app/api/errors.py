@@ -46,7 +46,7 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     413: _response("The answer or body is over its limit"),
     422: _response("Invalid input; the body lists the fields"),
     429: _response("Rate limited; see Retry-After"),
-    503: _response("The database cannot be reached; nothing was stored"),
+    503: _response("The database cannot be reached (nothing was stored), or code cannot run on this server"),
 }
 
 

@@ -1,5 +1,6 @@
-"""Code tasks (issue 16, in progress): implementation questions whose code runs against hidden tests
-in the sandbox. One YAML file per topic in ``rubrics/code/``; not yet asked in interviews.
+"""Code tasks: implementation questions whose code runs against hidden tests in the sandbox. Tasks
+live in ``rubrics/code/*.yaml``; each becomes a question of type ``code`` in its topic, graded on the
+hidden tests it passes and on the explanation of its approach (``explanation_points``).
 
 A task has starter code, visible example tests, hidden tests (values, shapes, dtypes, edge cases,
 gradient checks against finite differences, a speed bound where speed is the point) and a reference
@@ -16,6 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.bank.loader import YAML_LOADER
+from app.bank.schema import KeyPoint, Question, Topic
 from app.bank.types import Tags
 from app.errors import RubricError
 
@@ -56,3 +58,32 @@ def load_code_tasks(directory: Path) -> list[CodeTask]:
     if dupes:
         raise RubricError(f"code tasks: duplicate ids {dupes}")
     return tasks
+
+
+def question_of(task: CodeTask) -> Question:
+    """The interview question of a task: its prompt, graded on the explanation points."""
+    return Question(
+        id=task.id, type="code", prompt=task.prompt, model_answer="\n".join(task.explanation_points),
+        difficulty=task.difficulty, last_reviewed=task.last_reviewed, sources=task.sources, tags=task.tags,
+        key_points=tuple(KeyPoint(id=f"explains-{i + 1}", text=point, weight=2) for i, point in enumerate(task.explanation_points)),
+    )
+
+
+def add_code_questions(topics: dict[str, Topic], tasks: list[CodeTask], directory: Path) -> tuple[dict[str, Topic], dict[str, str]]:
+    """``topics`` with each task's question appended to its topic; and, per topic given tasks, a hash
+    of the task files (a transcript's reproducibility record covers the tasks too)."""
+    import hashlib
+
+    unknown = sorted({t.topic for t in tasks} - set(topics))
+    if unknown:
+        raise RubricError(f"code tasks: unknown topics {unknown}: a task's topic must be a rubric file's id")
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sorted(directory.glob("*.yaml")))).hexdigest()
+    result = dict(topics)
+    for topic_id in {t.topic for t in tasks}:
+        topic = topics[topic_id]
+        own = [question_of(t) for t in tasks if t.topic == topic_id]
+        clash = sorted({q.id for q in own} & {q.id for q in topic.questions})
+        if clash:
+            raise RubricError(f"code tasks: ids {clash} are already question ids of topic {topic_id!r}")
+        result[topic_id] = topic.model_copy(update={"questions": (*topic.questions, *own)})
+    return result, {t.topic: digest for t in tasks}

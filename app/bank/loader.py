@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from pydantic import ValidationError
@@ -13,7 +13,11 @@ from pydantic import ValidationError
 from app.bank.schema import Criterion, KeyPoint, Question, Topic, derive_key_points
 from app.errors import RubricError
 
+if TYPE_CHECKING:
+    from app.bank.code_tasks import CodeTask
+
 DEFAULT_CRITERIA_FILE = "_criteria.yaml"
+CODE_TASKS_DIR = "code"  # rubrics/code/*.yaml: the tasks of code questions, added to their topics
 # libyaml's parser when PyYAML was built with it: ten times faster on the 300-question bank (start-up).
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -105,10 +109,15 @@ def bug_key_points(question: Question) -> tuple[KeyPoint, ...]:
 
 @dataclass(frozen=True)
 class QuestionBank:
-    """Every topic, in a stable order, with a content hash per source file for reproducibility."""
+    """Every topic, in a stable order, with a content hash per source file for reproducibility, and
+    the tasks of its ``code`` questions (by question id)."""
 
     topics: dict[str, Topic]
     file_hashes: dict[str, str] = field(default_factory=dict)  # topic id -> sha256 of its file
+    code_tasks: dict[str, "CodeTask"] = field(default_factory=dict)
+
+    def code_task(self, question_id: str) -> "CodeTask | None":
+        return self.code_tasks.get(question_id)
 
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
@@ -137,4 +146,12 @@ def load_bank(directory: Path) -> QuestionBank:
         hashes[topic.id] = hashlib.sha256(path.read_bytes()).hexdigest()
     if not topics:
         raise RubricError(f"{directory}: no topic files (*.yaml) found")
-    return QuestionBank(topics=topics, file_hashes=hashes)
+    tasks: dict[str, CodeTask] = {}
+    if (directory / CODE_TASKS_DIR).is_dir():
+        from app.bank.code_tasks import add_code_questions, load_code_tasks
+
+        tasks = {t.id: t for t in load_code_tasks(directory / CODE_TASKS_DIR)}
+        topics, code_hashes = add_code_questions(topics, list(tasks.values()), directory / CODE_TASKS_DIR)
+        hashes = {tid: hashlib.sha256((h + code_hashes.get(tid, "")).encode()).hexdigest() if tid in code_hashes else h
+                  for tid, h in hashes.items()}
+    return QuestionBank(topics=topics, file_hashes=hashes, code_tasks=tasks)

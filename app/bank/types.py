@@ -12,6 +12,8 @@ Every question is one of six types, and each type is graded its own way (``docs/
 - ``design``: a system-design question; every key point belongs to one of six ``phase``s.
 - ``behavioural``: a story told STAR-style; every key point belongs to one ``star`` part and
   ``red_flags`` cap the grade.
+- ``code``: implement a function (``rubrics/code/``, ``app/bank/code_tasks.py``); the code runs
+  against hidden tests in the sandbox, and the explanation of the approach is graded on its key points.
 """
 
 from __future__ import annotations
@@ -22,8 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
-QuestionType = Literal["concept", "derivation", "estimate", "code-review", "design", "behavioural"]
-QUESTION_TYPES: tuple[str, ...] = ("concept", "derivation", "estimate", "code-review", "design", "behavioural")
+QuestionType = Literal["concept", "derivation", "estimate", "code-review", "design", "behavioural", "code"]
+QUESTION_TYPES: tuple[str, ...] = ("concept", "derivation", "estimate", "code-review", "design", "behavioural", "code")
 TYPE_LABELS: dict[str, tuple[str, str]] = {
     "concept": ("Concepts", "Explain an idea and why it works"),
     "derivation": ("Derivations", "Work the maths step by step"),
@@ -31,6 +33,7 @@ TYPE_LABELS: dict[str, tuple[str, str]] = {
     "code-review": ("Code review", "Find the bugs in a snippet"),
     "design": ("System design", "Design an ML system end to end"),
     "behavioural": ("Behavioural", "Tell a story from your own work"),
+    "code": ("Implement", "Write code that runs against hidden tests"),
 }
 
 Phase = Literal["requirements", "data", "baseline", "evaluation", "serving", "monitoring"]

@@ -43,6 +43,7 @@ class FeedbackMode(StrEnum):
 # deep-learning interviews (explanations most, then derivations and numbers, then the rest).
 REALISTIC_MIX: dict[str, float] = {
     "concept": 0.45, "derivation": 0.15, "estimate": 0.15, "code-review": 0.1, "design": 0.1, "behavioural": 0.05,
+    "code": 0.1,
 }
 
 
@@ -127,23 +128,35 @@ class InterviewPlan(BaseModel):
         return len(self.topics) * self.options.questions_per_topic
 
 
-def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int) -> InterviewPlan:
-    """Choose topics and order each topic's questions. ``seed`` makes the shuffle reproducible."""
+def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int, unavailable: dict[str, str] | None = None) -> InterviewPlan:
+    """Choose topics and order each topic's questions. ``seed`` makes the shuffle reproducible.
+    ``unavailable``: question types this server cannot ask now, with why (code questions without a
+    sandbox); they are left out, and asking for them alone is refused with the reason."""
     unknown = [t for t in options.topics if t not in bank.topics]
     if unknown:
         raise InvalidPlan(
             f"unknown topic ids: {unknown}",
             hint=f"choose from: {sorted(bank.topics)} (GET /api/topics lists them)",
         )
+    unavailable = unavailable or {}
+    if options.question_types and all(t in unavailable for t in options.question_types):
+        raise InvalidPlan(
+            f"{', '.join(options.question_types)} questions cannot be asked on this server: "
+            + "; ".join(unavailable[t] for t in options.question_types),
+            hint="choose other question types",
+        )
+
+    def wanted(q: Question) -> bool:
+        return q.type not in unavailable and (not options.question_types or q.type in options.question_types)
+
     rng = random.Random(seed)
     topic_ids = options.topics or _balanced_topics(bank, rng)
     plans = []
     for topic_id in topic_ids:
-        questions = [q for q in bank.topic(topic_id).questions if not options.question_types or q.type in options.question_types]
+        questions = [q for q in bank.topic(topic_id).questions if wanted(q)]
         if len(questions) < options.questions_per_topic:
             kinds = f" of types {options.question_types}" if options.question_types else ""
-            having = [t for t in bank.topics if sum(not options.question_types or q.type in options.question_types
-                                                    for q in bank.topic(t).questions) >= options.questions_per_topic]
+            having = [t for t in bank.topics if sum(wanted(q) for q in bank.topic(t).questions) >= options.questions_per_topic]
             raise InvalidPlan(
                 f"topic {topic_id!r} has {len(questions)} questions{kinds}, fewer than questions_per_topic="
                 f"{options.questions_per_topic}",

@@ -40,6 +40,17 @@ class StatedMisconception(BaseModel):
     corrected: bool = Field(default=False, description="Put right in a later answer of the same question")
 
 
+class TestsCheck(BaseModel):
+    """Code questions: the hidden tests of the last submission, which fix how high the grade can go."""
+
+    submitted: bool = Field(description="Whether any code was submitted for the question")
+    passed: int = 0
+    total: int = 0
+    failing: list[str] = Field(default=[], description="Names of the hidden tests that failed")
+    problem: str = Field(default="", description="Why the run failed as a whole (timeout, crash, output cap), if it did")
+    ceiling: float = Field(description="The highest grade the tests allow (the explanation cannot lift it past this)")
+
+
 class Grade(BaseModel):
     scores: dict[str, int] = Field(description="Criterion id -> score 0-5")
     overall: float = Field(
@@ -58,6 +69,7 @@ class Grade(BaseModel):
     estimate: EstimateCheck | None = Field(default=None, description="estimate questions: the figure found and how far off it is")
     parts: list[GradedPart] = Field(default=[], description="design phases, STAR parts or bugs, and how many of their key points were made")
     red_flags: list[StatedRedFlag] = Field(default=[], description="behavioural red flags the answer shows (each caps the grade)")
+    tests: TestsCheck | None = Field(default=None, description="code questions: the hidden tests the submitted code passed")
     usage: TokenUsage | None = None
 
 
@@ -68,6 +80,22 @@ class Exchange(BaseModel):
     answer: str
 
 
+class SubmittedTest(BaseModel):
+    name: str
+    passed: bool
+    message: str = ""
+
+
+class Submission(BaseModel):
+    """Code questions: the candidate's last submitted code, and the hidden tests it passed."""
+
+    code: str
+    passed: int
+    total: int
+    tests: list[SubmittedTest] = Field(description="Each hidden test and whether it passed")
+    problem: str = ""
+
+
 class GradingRequest(BaseModel):
     """What an examiner needs to grade one question: only the rubric and this question's thread."""
 
@@ -76,6 +104,7 @@ class GradingRequest(BaseModel):
     topic: Topic
     question: Question
     thread: list[Exchange] = Field(min_length=1, description="First the question, then follow-ups")
+    submission: "Submission | None" = Field(default=None, description="code questions: the last code submitted and its tests")
 
     @property
     def answers(self) -> list[str]:

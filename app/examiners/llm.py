@@ -131,6 +131,7 @@ class LLMExaminer(Examiner):
             criteria=request.topic.criteria,
             key_points=key_points_of(request),
             thread=request.thread,
+            submission=request.submission,
         )
 
     def post_process(self, request: GradingRequest, out: Any, usage: TokenUsage) -> Grade:

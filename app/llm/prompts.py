@@ -23,7 +23,7 @@ DEFAULT_DIR = PROJECT_ROOT / "prompts"
 ROLES = ("system", "user")
 
 # "<candidate_answer>", "</ candidate_thread ...", "<interviewer_prompt" ... in candidate text
-_TAG = re.compile(r"<(\s*/?\s*)(candidate_\w*|interviewer_\w*|rubric\w*|untrusted\w*|system|instructions?)", re.IGNORECASE)
+_TAG = re.compile(r"<(\s*/?\s*)(candidate_\w*|interviewer_\w*|rubric\w*|untrusted\w*|hidden_tests?|system|instructions?)", re.IGNORECASE)
 
 
 def neutralize(text: str) -> str:

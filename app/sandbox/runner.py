@@ -223,10 +223,11 @@ async def _execute(command: list[str], limits: Limits, cwd: str, stdin: bytes = 
             room = limits.output_bytes - len(into)
             if room > 0:
                 into += chunk[:room]
-            if len(chunk) > room:
+            if len(chunk) > room and not truncated:
                 truncated = True
-                _kill(process)  # the output cap: no more reading, no more running
-                return
+                # The output cap: the run is killed; what is still in the pipe is read and dropped,
+                # since the process only counts as ended once its pipes reach end-of-file.
+                _kill(process)
 
     timed_out = False
     try:

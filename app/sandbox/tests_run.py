@@ -19,6 +19,7 @@ class TestResult:
     passed: bool
     message: str
     seconds: float
+    output: str = ""  # what the code printed during this test (capped)
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ async def run_tests(sandbox: Sandbox, solution: str, tests: str, limits: Limits 
         if line.startswith(mark):
             try:
                 data = json.loads(line[len(mark):])
-                results.append(TestResult(str(data["name"]), bool(data["passed"]), str(data["message"]), float(data["seconds"])))
+                results.append(TestResult(str(data["name"]), bool(data["passed"]), str(data["message"]),
+                                          float(data["seconds"]), str(data.get("output", ""))))
             except (ValueError, KeyError, TypeError):
                 continue  # a line the solution forged or broke: not a result
     return TestRun(results, run)

@@ -13,8 +13,10 @@ from app.engine.machine import Status
 from app.engine.plan import FeedbackMode
 from app.examiners.base import Grade
 from app.interviewer.base import SummaryContext, TopicResult
-from app.models import InterviewRow, TurnRow
-from app.transcript.model import CriterionResult, ExchangeRecord, QuestionRecord, TopicScore, Transcript
+from app.models import CodeRunRow, InterviewRow, TurnRow
+from app.transcript.model import (
+    CriterionResult, ExchangeRecord, QuestionRecord, SubmissionRecord, TestRecord, TopicScore, Transcript,
+)
 from app.transcript.reproducibility import build_reproducibility
 from app.turns import visible_grade
 
@@ -65,9 +67,22 @@ def _mean(values: list[float]) -> float | None:
     return float(Decimal(repr(sum(values) / len(values))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
+def _submission(runs: list[CodeRunRow]) -> SubmissionRecord | None:
+    submitted = [r for r in runs if r.kind == "submission"]
+    if not submitted:
+        return None
+    last, outcome = submitted[-1], submitted[-1].outcome
+    return SubmissionRecord(
+        code=last.code, passed=outcome["passed"], total=outcome["total"], problem=outcome.get("problem", ""),
+        seconds=outcome.get("seconds", 0.0), submitted_at=last.created_at,
+        tests=[TestRecord(name=t["name"], passed=t["passed"], message=t.get("message", ""), seconds=t.get("seconds", 0.0))
+               for t in outcome["tests"]],
+    )
+
+
 def build_transcript(
     row: InterviewRow, turns: list[TurnRow], bank: QuestionBank, prompts_dir: Path | None = None,
-    *, withhold: bool = True,
+    *, withhold: bool = True, code_runs: list[CodeRunRow] | None = None,
 ) -> Transcript:
     """``prompts_dir`` (Settings.prompts_dir) is hashed for the reproducibility block; default ./prompts.
 
@@ -81,6 +96,8 @@ def build_transcript(
     questions: list[QuestionRecord] = []
     for n, thread in enumerate(threads):
         head = thread[0]
+        # A code run belongs to the thread whose turns it was made on.
+        runs = [r for r in code_runs or [] if head.seq <= r.seq <= thread[-1].seq]
         topic = bank.topic(head.topic_id)
         question = topic.question(head.question_id)
         open_thread = not over and n == len(threads) - 1
@@ -101,6 +118,7 @@ def build_transcript(
         questions.append(QuestionRecord(
             topic_id=topic.id, topic_title=topic.title, question_id=question.id, difficulty=question.difficulty,
             question_type=question.type, prompt=question.prompt, code=question.code,
+            submission=_submission(runs), code_runs=len(runs),
             expected=None if open_thread or question.estimate is None else
             f"about {question.estimate.value:g} {question.estimate.unit} (within {round(question.estimate.tolerance * 100)}%); "
             f"assumes {question.estimate.assumptions.strip()}",

@@ -60,4 +60,5 @@ def load_transcript(engine: Engine, bank: QuestionBank, interview_id: str, promp
             raise NotFound(f"more than one interview id starts with {interview_id!r}", hint="give more of the id")
     if row is None:
         raise NotFound(f"no interview with id {interview_id!r}", hint="check the id (it is in the interview's URL)")
-    return build_transcript(row, store.turns(row.id), bank, prompts_dir=prompts_dir)
+    return build_transcript(row, store.turns(row.id), bank, prompts_dir=prompts_dir,
+                            code_runs=store.code_runs_of_many([row.id])[row.id])

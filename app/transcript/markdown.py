@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from app.transcript import formatting as fmt
 from app.transcript.model import QuestionRecord, Transcript
-from app.transcript.text_safety import blockquote, code_span, one_line, paragraphs, reflow
+from app.transcript.text_safety import blockquote, code_block, code_span, one_line, paragraphs, reflow
 
 
 def _overview(t: Transcript) -> list[str]:
@@ -65,6 +65,20 @@ def _exchanges(q: QuestionRecord) -> list[str]:
     return out
 
 
+def _submission(q: QuestionRecord) -> list[str]:
+    sub = q.submission
+    if sub is None:
+        return ["", "**Code submitted:** none" + (f" ({q.code_runs} example runs)" if q.code_runs else "")] if q.question_type == "code" else []
+    runs = f"; {q.code_runs} runs in all" if q.code_runs > 1 else ""
+    out = ["", f"**Code submitted** (hidden tests: {sub.passed} of {sub.total} passed{runs})", ""]
+    out += code_block(sub.code, "python")
+    if sub.problem:
+        out += ["", f"*The run failed as a whole: {one_line(sub.problem)}*"]
+    out += ["", "| Test | Result |", "| --- | --- |"]
+    out += [f"| {code_span(t.name)} | {'passed' if t.passed else 'failed: ' + one_line(t.message or 'failed')} |" for t in sub.tests]
+    return out
+
+
 def _grade(q: QuestionRecord) -> list[str]:
     g = q.final_grade
     if g is None:
@@ -93,7 +107,7 @@ def _question(n: int, q: QuestionRecord) -> list[str]:
     out = ["", f"### {n}. {one_line(q.topic_title)}: {fmt.score(q.score)}", ""]
     out.append(f"*{fmt.question_type(q.question_type)} \u00b7 difficulty {fmt.difficulty(q.difficulty)} \u00b7 "
                f"time spent {fmt.duration(q.time_spent_seconds)}{fmt.attempt(q)}*")
-    out += _exchanges(q) + _grade(q)
+    out += _exchanges(q) + _submission(q) + _grade(q)
     if q.expected:
         out += ["", "**Expected figure**", ""] + paragraphs(q.expected)
     if q.model_answer:

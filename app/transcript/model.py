@@ -32,6 +32,25 @@ class ExchangeRecord(BaseModel):
     completion_tokens: int = 0
 
 
+class TestRecord(BaseModel):
+    name: str
+    passed: bool
+    message: str = Field(default="", description="Why it failed")
+    seconds: float = 0.0
+
+
+class SubmissionRecord(BaseModel):
+    """Code questions: the last code submitted and what the hidden tests made of it."""
+
+    code: str
+    passed: int
+    total: int
+    tests: list[TestRecord]
+    problem: str = Field(default="", description="Why the run failed as a whole (timeout, crash, output cap), if it did")
+    seconds: float = Field(description="How long the run took")
+    submitted_at: datetime
+
+
 class CriterionResult(BaseModel):
     criterion_id: str
     title: str
@@ -45,9 +64,11 @@ class QuestionRecord(BaseModel):
     topic_title: str
     question_id: str
     difficulty: int
-    question_type: str = Field(default="concept", description="concept, derivation, estimate, code-review, design or behavioural")
+    question_type: str = Field(default="concept", description="concept, derivation, estimate, code-review, design, behavioural or code")
     prompt: str
     code: str | None = Field(default=None, description="code-review questions: the snippet the candidate reviewed")
+    submission: SubmissionRecord | None = Field(default=None, description="code questions: the last code submitted and its hidden tests")
+    code_runs: int = Field(default=0, description="code questions: how many times the code was run (examples and submissions)")
     expected: str | None = Field(default=None, description="estimate questions, once behind the candidate: the expected value and its assumptions")
     model_answer: str
     exchanges: list[ExchangeRecord]

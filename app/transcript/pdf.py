@@ -209,6 +209,15 @@ def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
         w.label("Answer")
         answer = "(skipped)" if ex.skipped else "(not answered)" if ex.answer is None else (ex.answer.strip() or "(empty answer)")
         w.rich(answer, size=9.5, fill=ANSWER_FILL, line=4.8)
+    if q.submission is not None:
+        sub = q.submission
+        w.label(f"Code submitted: hidden tests {sub.passed} of {sub.total} passed")
+        w.code(sub.code.rstrip(), numbered=True)
+        if sub.problem:
+            w.text(f"The run failed as a whole: {sub.problem}", size=8.5, colour=MUTED)
+        w.bullets([f"{t.name}: {'passed' if t.passed else 'failed - ' + (t.message or 'failed')}" for t in sub.tests])
+    elif q.question_type == "code":
+        w.label("Code submitted: none")
     g = q.final_grade
     if g is not None:
         w.label("Scores by criterion")

@@ -28,6 +28,10 @@ class AnswerIn(BaseModel):
         description="The 'turn' of the prompt being answered (from 'current'). When given and the interview has "
         "moved on (another tab answered), the answer is refused with 409 instead of answering the next question.",
     )
+    code: str | None = Field(
+        default=None, description="Code questions: the solution, run against the hidden tests before the answer "
+        "(the explanation in 'text') is graded. Without it, the last code submitted for the question counts.",
+    )
 
 
 class TurnIn(BaseModel):
@@ -67,14 +71,14 @@ async def get_interview(interview_id: str, service: ServiceDep, token: TokenDep)
 @router.post("/{interview_id}/answers", dependencies=[Depends(limit_answers)])
 async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> TurnReply:
     """Answer the current question or follow-up; returns the interviewer's reply."""
-    return await service.answer(interview_id, token, body.text, turn=body.turn)
+    return await service.answer(interview_id, token, body.text, turn=body.turn, code=body.code)
 
 
 @router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse, dependencies=[Depends(limit_answers)])
 async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> EventSourceResponse:
     """Like POST /answers, as Server-Sent Events: ``delta`` chunks of the reply, then ``reply`` or ``error``."""
     # Refusals (401/404/409/413) are plain HTTP errors: the answer is checked and stored before the stream starts.
-    accepted = await service.accept_answer(interview_id, token, body.text, turn=body.turn)
+    accepted = await service.accept_answer(interview_id, token, body.text, turn=body.turn, code=body.code)
 
     async def events() -> AsyncIterator[dict[str, str]]:
         async for event in service.reply_events(accepted):
