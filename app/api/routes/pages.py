@@ -81,7 +81,10 @@ def _render(request: Request, template: str, page: str, **context: Any) -> HTMLR
 @router.get("/", response_class=HTMLResponse)
 async def start_page(request: Request, bank: BankDep, settings: SettingsDep, service: ServiceDep) -> HTMLResponse:
     topics = sorted(bank.topics.values(), key=lambda t: t.title.lower())
-    type_counts = {t.id: {kind: sum(q.type == kind for q in t.questions) for kind in QUESTION_TYPES} for t in topics}
+    code_runs, why_no_code = await service.code_runner.check_available()
+    # Questions that cannot be asked here do not count towards a topic's questions on the page either.
+    askable = lambda q: code_runs or q.type != "code"  # noqa: E731
+    type_counts = {t.id: {kind: sum(q.type == kind for q in t.questions if askable(q)) for kind in QUESTION_TYPES} for t in topics}
     return _render(
         request, "start.html", "start",
         topics=topics,
@@ -92,6 +95,8 @@ async def start_page(request: Request, bank: BankDep, settings: SettingsDep, ser
         default_topic_count=min(DEFAULT_TOPIC_COUNT, len(topics)),
         examiner=describe_examiner(settings, service.grader.name),
         max_answer_chars=settings.max_answer_chars,
+        question_counts={t.id: sum(askable(q) for q in t.questions) for t in topics},
+        unavailable_types={} if code_runs else {"code": why_no_code},
     )
 
 

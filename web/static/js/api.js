@@ -161,6 +161,9 @@ export const api = {
   // Practice mode, after a question's feedback: the same question again, or the next one.
   retry: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/retry`, { id, body: {}, timeoutMs: 30000 }),
   next: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/next`, { id, body: {}, timeoutMs: 30000 }),
+  // Code questions: run the examples, or submit to the hidden tests (runs queue on a busy server).
+  runCode: (id, code, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/code/run`, { id, body: { code, turn }, timeoutMs: 180000 }),
+  submitCode: (id, code, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/code/submit`, { id, body: { code, turn }, timeoutMs: 180000 }),
 };
 
 /**
@@ -168,7 +171,7 @@ export const api = {
  * Calls onDelta(text) for each chunk; resolves with the TurnReply; rejects with ApiError.
  * EventSource cannot POST or send headers, so the stream is parsed from fetch's body.
  */
-export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn } = {}) {
+export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn, code } = {}) {
   const controller = new AbortController();
   let idle = setTimeout(() => controller.abort(), idleTimeoutMs);
   const touch = () => {
@@ -181,7 +184,8 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
       method: "POST",
       headers: headers(id, { "Content-Type": "application/json", Accept: "text/event-stream" }),
       // The turn this tab is showing: the server refuses (409) an answer for a prompt that has moved on.
-      body: JSON.stringify(turn === undefined ? { text } : { text, turn }),
+      // `code` (code questions): run against the hidden tests before the explanation is graded.
+      body: JSON.stringify({ text, ...(turn === undefined ? {} : { turn }), ...(code === undefined ? {} : { code }) }),
     }, { controller });
   } catch (e) {
     clearTimeout(idle);

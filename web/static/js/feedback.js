@@ -8,9 +8,19 @@ const VERDICT = {
   "off-by-10x-or-more": "Off by 10x or more: correctness capped at 2", "no-figure": "No figure found",
 };
 
-/** Type-specific results: the estimate's figure, the parts covered, red flags. */
+/** Type-specific results: the hidden tests, the estimate's figure, the parts covered, red flags. */
 function typeResults(grade) {
   const nodes = [];
+  const t = grade.tests;
+  if (t) {
+    const all = t.submitted && t.total > 0 && t.passed === t.total;
+    nodes.push(h("div", { class: `tests-check ${all ? "verdict-within-tolerance" : "verdict-off-by-10x-or-more"}` },
+      h("h4", {}, "Hidden tests"),
+      h("p", {}, !t.submitted ? "No code was submitted" : h("strong", {}, `${t.passed} of ${t.total} passed`),
+        t.failing && t.failing.length ? ` · failed: ${t.failing.join(", ")}` : "",
+        t.problem ? ` · ${t.problem}` : "",
+        ` · the grade can reach ${score(t.ceiling)} at most`)));
+  }
   const e = grade.estimate;
   if (e) {
     nodes.push(h("div", { class: `estimate-check verdict-${e.verdict}` },

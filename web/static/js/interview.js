@@ -6,6 +6,7 @@ import { $, notice, announce, paragraphs, confirmDialog, formatDuration, looksLi
 import { isOver } from "./status.js";
 import { Sync, promptKey } from "./sync.js";
 import { Thread } from "./thread.js";
+import { CodePanel } from "./code.js";
 
 const main = $("#main");
 const id = main.dataset.interviewId;
@@ -25,6 +26,8 @@ const limit = () => (sync.view && sync.view.current && sync.view.current.max_ans
 // An answer with code in it (a fence, or lines of code): Enter makes a new line, Ctrl+Enter sends.
 const inCode = () => looksLikeCode(box.value) || (box.value.match(/^```/gm) || []).length % 2 === 1;
 const SLOW_NOTICE = "The interviewer is taking longer than usual. Your answer is kept; please wait…";
+
+const codePanel = new CodePanel(id, { isBusy: () => page.busy, setBusy: (busy) => setBusy(busy), onError: (text) => showError(text) });
 
 const sync = new Sync(id, {
   show(view, transcript) {
@@ -73,6 +76,9 @@ function applyView(view) {
     stopTimer();
     return;
   }
+  codePanel.show(reviewing ? null : view.current);
+  box.placeholder = codePanel.active ? "Explain your approach: the idea, its cost, and the cases it must handle…" : "Type your answer…";
+  $("#answer-label").textContent = codePanel.active ? "Explain your approach" : "Your answer";
   if (view.current) {
     startTimer(view.current.asked_at);
     if (!box.value) box.value = loadDraft(id, promptKey(view.current));
@@ -142,7 +148,10 @@ function setBusy(busy) {
   sendButton.disabled = busy;
   skipButton.disabled = busy;
   finishButton.disabled = busy;
-  for (const b of document.querySelectorAll("#review-panel button")) b.disabled = busy;
+  for (const b of document.querySelectorAll("#review-panel button, .code-actions button, #reset-code-button")) b.disabled = busy;
+  if (!busy && codePanel.current && !codePanel.current.code.runs_available) {
+    for (const b of document.querySelectorAll(".code-actions button")) b.disabled = true;
+  }
   box.readOnly = busy;
   form.setAttribute("aria-busy", busy ? "true" : "false");
   sendButton.textContent = busy ? "Sending…" : "Send";
@@ -174,7 +183,8 @@ async function send() {
   if (page.busy || !view || !view.current) return;
   const text = box.value;
   if (!text.trim()) {
-    showError("Write an answer first, or use “Skip question”.");
+    showError(codePanel.active ? "Explain your approach in a few sentences first (the code is sent with it), or use “Skip question”."
+      : "Write an answer first, or use “Skip question”.");
     box.focus();
     return;
   }
@@ -199,9 +209,12 @@ async function send() {
     clearTimeout(slow);
     if (statusBox.textContent === SLOW_NOTICE) notice(statusBox, "");
   };
+  const code = codePanel.codeForAnswer();
+  if (code !== undefined) notice(statusBox, "Running your code against the hidden tests, then grading…", "info");
   try {
     const reply = await streamAnswer(id, text, {
       turn: current.turn,
+      code,
       onDelta: (chunk) => {
         streamed += chunk;
         if (!streaming) {
@@ -213,6 +226,10 @@ async function send() {
       },
     });
     clearSlow();
+    if (code !== undefined) {
+      notice(statusBox, "");
+      codePanel.lastSubmitted = code;
+    }
     mine.classList.remove("msg-pending");
     saveDraft(id, sentFor, "");
     keepText("");
@@ -223,6 +240,7 @@ async function send() {
     announce(`Interviewer: ${reply.message}`);
   } catch (e) {
     clearSlow();
+    if (code !== undefined) notice(statusBox, "");
     (streaming || typing).remove();
     mine.remove();
     await failed(e, sentFor, text);

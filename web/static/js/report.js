@@ -7,7 +7,7 @@ import { feedbackPanel } from "./feedback.js";
 import { answerBody } from "./thread.js";
 
 const TYPE_LABEL = {
-  concept: "Concept", derivation: "Derivation", estimate: "Estimate", "code-review": "Code review", design: "System design", behavioural: "Behavioural",
+  concept: "Concept", derivation: "Derivation", estimate: "Estimate", "code-review": "Code review", design: "System design", behavioural: "Behavioural", code: "Implement",
 };
 
 const LEVEL = { 1: "Easy", 2: "Medium", 3: "Hard" };
@@ -50,6 +50,16 @@ function renderQuestion(q, index, titles) {
       ex.skipped ? h("p", { class: "msg-skipped" }, "Skipped")
         : ex.answer === null ? h("p", { class: "muted" }, "Not answered")
           : answerBody(ex.answer, quotes))));
+  const sub = q.submission;
+  const submission = sub ? h("div", { class: "turn submission" },
+    h("span", { class: "turn-label" }, `Your code · hidden tests ${sub.passed} of ${sub.total} passed`),
+    codeBlock(sub.code, "python"),
+    sub.problem ? h("p", { class: "muted" }, `The run failed as a whole: ${sub.problem}`) : null,
+    h("ul", { class: "test-list" }, sub.tests.map((t) => h("li", { class: t.passed ? "test-pass" : "test-fail" },
+      h("span", { class: "test-mark", "aria-hidden": "true" }, t.passed ? "✓" : "✗"),
+      h("code", { class: "test-name" }, t.name), h("span", { class: "sr-only" }, t.passed ? " passed" : " failed"),
+      t.message ? h("span", { class: "test-message" }, ` ${t.message}`) : null))))
+    : q.question_type === "code" ? h("p", { class: "muted" }, "No code was submitted.") : null;
   const scoreText = q.score === null ? "not scored" : `${score(q.score)} / 5`;
   const details = h("details", { class: "question-details" },
     h("summary", {}, "Scores, key points and the model answer"),
@@ -65,6 +75,7 @@ function renderQuestion(q, index, titles) {
         q.code ? codeBlock(q.code) : null),
       h("span", { class: `score-chip band-${band(q.score)}` }, scoreText)),
     ...turns,
+    submission,
     details);
 }
 
