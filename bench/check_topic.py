@@ -2,6 +2,7 @@
 exemplars and keyword salads offline. For authors: run it after every edit of a topic file.
 
     python bench/check_topic.py rubrics/math-foundations.yaml [more files] [--question ID] [--quiet]
+    python bench/check_topic.py rubrics/code/training.yaml   (code tasks: their explanations' rubric)
 
 Prints one line per problem and a summary; exits 1 when a file would fail the suite.
 """
@@ -9,12 +10,15 @@ Prints one line per problem and a summary; exits 1 when a file would fail the su
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from app.bank.code_tasks import load_code_tasks, question_of  # noqa: E402
 from app.bank.lint import lint_topic  # noqa: E402
 from app.bank.loader import load_default_criteria, load_topic_file  # noqa: E402
 from app.bank.schema import Question, Topic  # noqa: E402
@@ -68,6 +72,25 @@ def check_question(topic: Topic, q: Question, quiet: bool) -> list[str]:
     return problems
 
 
+def _load(path: Path) -> Topic:
+    """A topic file, or - for a code task file (in a folder named 'code') - a topic holding its tasks as
+    questions, with the criteria of the topic each task belongs to."""
+    criteria = load_default_criteria(ROOT / "rubrics")
+    if path.parent.name != "code":
+        return load_topic_file(path, criteria)
+    questions = []
+    topic = None
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copy(path, folder)
+        tasks = load_code_tasks(Path(folder))
+    for task in tasks:
+        topic = topic or load_topic_file(ROOT / "rubrics" / f"{task.topic}.yaml", criteria)
+        questions.append(question_of(task))
+    if topic is None:
+        raise RubricError(f"{path.name}: no tasks")
+    return topic.model_copy(update={"questions": tuple(questions)})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+")
@@ -79,7 +102,7 @@ def main() -> int:
     for name in args.files:
         path = Path(name)
         try:
-            topic = load_topic_file(path, load_default_criteria(ROOT / "rubrics"))
+            topic = _load(path)
         except RubricError as exc:
             print(f"LOAD ERROR {exc}")
             return 1

@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from app.bank.loader import YAML_LOADER
-from app.bank.schema import KeyPoint, Question, Topic
+from app.bank.schema import Exemplar, KeyPoint, Misconception, Question, Topic
 from app.bank.types import Tags
 from app.errors import RubricError
 
@@ -40,6 +40,12 @@ class CodeTask(BaseModel):
     hidden_tests: str = Field(min_length=1, description="Tests run on submit")
     explanation_points: tuple[str, ...] = Field(min_length=2, description="What a good explanation of the approach says")
     follow_up: str = Field(min_length=1, description="A question on complexity or a failing case")
+    # How the explanation is graded, as for any question (docs/rubrics.md): key points with claim
+    # phrasings (else one derived from each explanation point), misconceptions, graded exemplars of
+    # explanations (each graded as an explanation alone: the hidden tests then cap the question's grade).
+    key_points: tuple[KeyPoint, ...] = ()
+    misconceptions: tuple[Misconception, ...] = ()
+    exemplars: tuple[Exemplar, ...] = ()
     needs: tuple[str, ...] = Field(default=("numpy",), description="Modules the tests need besides the standard library")
 
 
@@ -62,10 +68,12 @@ def load_code_tasks(directory: Path) -> list[CodeTask]:
 
 def question_of(task: CodeTask) -> Question:
     """The interview question of a task: its prompt, graded on the explanation points."""
+    key_points = task.key_points or tuple(
+        KeyPoint(id=f"explains-{i + 1}", text=point, weight=2) for i, point in enumerate(task.explanation_points))
     return Question(
         id=task.id, type="code", prompt=task.prompt, model_answer="\n".join(task.explanation_points),
         difficulty=task.difficulty, last_reviewed=task.last_reviewed, sources=task.sources, tags=task.tags,
-        key_points=tuple(KeyPoint(id=f"explains-{i + 1}", text=point, weight=2) for i, point in enumerate(task.explanation_points)),
+        key_points=key_points, misconceptions=task.misconceptions, exemplars=task.exemplars,
     )
 
 
