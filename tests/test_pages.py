@@ -118,7 +118,7 @@ async def test_start_page_lists_every_topic_with_its_summary_and_the_examiner(cl
     assert {"0", "1", "2", "3"} <= set(options)  # follow-ups per question
     assert {"mle", "research", "applied-scientist", "junior", "mid", "senior"} <= set(options)  # focus
     kinds = [a["value"] for a in page.all("input") if a.get("name") == "question_types"]
-    assert kinds == ["concept", "derivation", "estimate", "code-review", "design", "behavioural"]
+    assert kinds == ["concept", "derivation", "estimate", "code-review", "design", "behavioural", "code"]
     assert {a["value"] for a in page.all("input") if a.get("name") == "feedback"} == {"per_answer", "at_end"}
     info = (await client.get("/api/info")).json()
     assert info["examiner"]["description"] in text

@@ -86,6 +86,11 @@ class Sandbox:
             return False, self._why_not
         return True, ""
 
+    @property
+    def unsandboxed_now(self) -> bool:
+        """Whether runs go without bubblewrap (it is missing, and the setting allows that)."""
+        return self.unsandboxed and bool(self._why_not)
+
     # Running --------------------------------------------------------------------------------
 
     async def run(self, files: dict[str, str], argv: list[str], limits: Limits | None = None, stdin: bytes = b"") -> RunResult:

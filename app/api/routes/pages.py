@@ -97,6 +97,8 @@ async def start_page(request: Request, bank: BankDep, settings: SettingsDep, ser
         max_answer_chars=settings.max_answer_chars,
         question_counts={t.id: sum(askable(q) for q in t.questions) for t in topics},
         unavailable_types={} if code_runs else {"code": why_no_code},
+        # Runs allowed without the sandbox (a single-user laptop, by explicit setting): said where it matters.
+        unsandboxed_code=code_runs and settings.unsandboxed_code_runs and service.code_runner.sandbox.unsandboxed_now,
     )
 
 
