@@ -36,7 +36,7 @@ from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
 from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow, utcnow
-from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
+from app.records import AnswerWritten, GradeWritten, LoadedInterview, SpokenAnswer, Step
 from app.recovery import Recovery
 from app.sanitize import clean_text
 from app.store import InterviewStore
@@ -112,13 +112,18 @@ class InterviewService(Recovery):
         view = self._view(LoadedInterview(row, plan, state, [turn]))
         return CreatedInterview(**view.model_dump(), token=token, message=turn.message)
 
-    async def answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> TurnReply:
-        accepted = await self.accept_answer(interview_id, token, text, turn)
+    async def answer(
+        self, interview_id: str, token: str | None, text: str, turn: int | None = None, spoken: SpokenAnswer | None = None,
+    ) -> TurnReply:
+        accepted = await self.accept_answer(interview_id, token, text, turn, spoken=spoken)
         return await self.grade_and_reply(accepted)
 
-    async def accept_answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None) -> AcceptedAnswer:
+    async def accept_answer(
+        self, interview_id: str, token: str | None, text: str, turn: int | None = None, spoken: SpokenAnswer | None = None,
+    ) -> AcceptedAnswer:
         """Check and store an answer (with the move to GRADING); raises before anything is stored when
-        the answer is too large, the token is wrong, or the interview is not waiting for this answer."""
+        the answer is too large, the token is wrong, or the interview is not waiting for this answer.
+        ``spoken`` (voice): the answer was transcribed from a recording; it is stored and graded the same."""
         if len(text) > self.settings.max_answer_chars * LONG_ANSWER_FACTOR:
             raise _too_long(text, self.settings.max_answer_chars * LONG_ANSWER_FACTOR)
         interview = await self._load(interview_id, token)
@@ -130,7 +135,7 @@ class InterviewService(Recovery):
         _check_turn(interview, turn)
         match actions:
             case [GradeThread() as action]:
-                step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip()))
+                step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip(), spoken=spoken))
                 version = await to_thread.run_sync(self.store.save_step, interview.id, interview.version, step)
                 stored = replace(interview, state=state, turns=step.applied_to(interview.turns))
                 return AcceptedAnswer(stored, version, action)
