@@ -4,6 +4,7 @@ submitted hands-free). The recording is the raw request body (``Content-Type: au
 
 from __future__ import annotations
 
+import logging
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -13,6 +14,8 @@ from app.api.deps import SpeechDep, TokenDep, limit_answers, limit_reads
 from app.api.errors import ERROR_RESPONSES, error_response
 from app.errors import InvalidAudio, PayloadTooLarge
 from app.speech.views import SpeechStatus, SpokenReply, Transcription
+
+log = logging.getLogger("viva.speech")
 
 router = APIRouter(tags=["speech"], responses={
     **ERROR_RESPONSES,
@@ -59,7 +62,10 @@ async def _recording(request: Request, max_bytes: int) -> bytes:
                 raise PayloadTooLarge(f"the recording is larger than {max_bytes} bytes",
                                       hint="record a shorter answer (VIVA_STT_MAX_AUDIO_BYTES sets the limit)")
     except ClientDisconnect:
-        raise
+        # Nobody reads this reply; it ends the request quietly, with nothing transcribed or stored.
+        log.info("a recording's upload was cut off; nothing was stored")
+        raise InvalidAudio("the upload was cut off before the recording arrived whole", code="upload_incomplete",
+                           hint="send the recording again") from None
     if not body:
         raise InvalidAudio("the request carried no recording",
                            hint="send the audio as the request body (Content-Type: audio/webm, audio/ogg or audio/wav)")
