@@ -161,6 +161,14 @@ export const api = {
   // Practice mode, after a question's feedback: the same question again, or the next one.
   retry: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/retry`, { id, body: {}, timeoutMs: 30000 }),
   next: (id) => request("POST", `/api/interviews/${encodeURIComponent(id)}/next`, { id, body: {}, timeoutMs: 30000 }),
+  // Voice: whether the server transcribes recordings, and a recording's transcript (not submitted).
+  speech: () => request("GET", "/api/speech"),
+  transcribe: async (id, blob, turn) => {
+    const response = await fetchOrThrow(`/api/interviews/${encodeURIComponent(id)}/speech?turn=${encodeURIComponent(turn)}`, {
+      method: "POST", headers: headers(id, { "Content-Type": blob.type || "audio/webm" }), body: blob,
+    }, { timeoutMs: 120000 });
+    return response.json();
+  },
 };
 
 /**
@@ -168,7 +176,7 @@ export const api = {
  * Calls onDelta(text) for each chunk; resolves with the TurnReply; rejects with ApiError.
  * EventSource cannot POST or send headers, so the stream is parsed from fetch's body.
  */
-export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn } = {}) {
+export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn, spoken } = {}) {
   const controller = new AbortController();
   let idle = setTimeout(() => controller.abort(), idleTimeoutMs);
   const touch = () => {
@@ -181,7 +189,8 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
       method: "POST",
       headers: headers(id, { "Content-Type": "application/json", Accept: "text/event-stream" }),
       // The turn this tab is showing: the server refuses (409) an answer for a prompt that has moved on.
-      body: JSON.stringify(turn === undefined ? { text } : { text, turn }),
+      // `spoken` (voice): {seconds} when the answer's words came from a recording.
+      body: JSON.stringify({ text, ...(turn === undefined ? {} : { turn }), ...(spoken ? { spoken } : {}) }),
     }, { controller });
   } catch (e) {
     clearTimeout(idle);

@@ -6,6 +6,7 @@ import { $, notice, announce, paragraphs, confirmDialog, formatDuration, looksLi
 import { isOver } from "./status.js";
 import { Sync, promptKey } from "./sync.js";
 import { Thread } from "./thread.js";
+import { Voice } from "./voice.js";
 
 const main = $("#main");
 const id = main.dataset.interviewId;
@@ -25,6 +26,19 @@ const limit = () => (sync.view && sync.view.current && sync.view.current.max_ans
 // An answer with code in it (a fence, or lines of code): Enter makes a new line, Ctrl+Enter sends.
 const inCode = () => looksLikeCode(box.value) || (box.value.match(/^```/gm) || []).length % 2 === 1;
 const SLOW_NOTICE = "The interviewer is taking longer than usual. Your answer is kept; please wait…";
+
+// Voice: fills the box from a recording, sends hands-free, reads replies aloud (voice.js).
+const voice = new Voice(id, {
+  box,
+  current: () => (sync.view && sync.view.current) || null,
+  busy: () => page.busy,
+  setText(text) {
+    keepText(text);
+    if (sync.view && sync.view.current) saveDraft(id, promptKey(sync.view.current), text);
+  },
+  send: () => send(),
+  showError: (text) => showError(text),
+});
 
 const sync = new Sync(id, {
   show(view, transcript) {
@@ -202,6 +216,7 @@ async function send() {
   try {
     const reply = await streamAnswer(id, text, {
       turn: current.turn,
+      spoken: voice.spoken(),
       onDelta: (chunk) => {
         streamed += chunk;
         if (!streaming) {
@@ -219,8 +234,10 @@ async function send() {
     const final = thread.replyBubble(reply);
     (streaming || typing).replaceWith(final);
     if (reply.grade) thread.addFeedback(reply.grade, current.topic_id, current.question_id, final);
+    voice.reset();
     applyTurn(reply);
     announce(`Interviewer: ${reply.message}`);
+    voice.replied(reply.message);
   } catch (e) {
     clearSlow();
     (streaming || typing).remove();
@@ -275,8 +292,10 @@ async function interviewerStep(call, { mine = null, sentFor = null } = {}) {
     if (sentFor) saveDraft(id, sentFor, "");
     typing.replaceWith(thread.replyBubble(reply));
     if (reply.current) box.value = loadDraft(id, promptKey(reply.current));
+    voice.reset();
     applyTurn(reply);
     announce(`Interviewer: ${reply.message}`);
+    voice.replied(reply.message);
   } catch (e) {
     typing.remove();
     if (mine) mine.remove();
@@ -343,6 +362,8 @@ api.info().then((info) => {
   page.maxChars = info.max_answer_chars;
   updateCounter();
 }).catch(() => {});
+
+voice.init();
 
 sync.load().then((ok) => {
   if (ok && !form.hidden) box.focus({ preventScroll: true });
