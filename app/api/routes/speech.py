@@ -25,7 +25,8 @@ router = APIRouter(tags=["speech"], responses={
 })
 
 AUDIO_BODY = {"requestBody": {"required": True, "content": {
-    kind: {"schema": {"type": "string", "format": "binary"}} for kind in ("audio/webm", "audio/ogg", "audio/wav")}}}
+    kind: {"schema": {"type": "string", "format": "binary"}}
+    for kind in ("audio/webm", "audio/ogg", "audio/wav", "application/octet-stream")}}}
 TurnQuery = Annotated[int | None, Query(description="The 'turn' being answered (from 'current'); 409 if the interview moved on")]
 
 
