@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 
@@ -199,6 +200,28 @@ async def test_a_dropped_upload_changes_nothing(tmp_path: Path, model_dir: Path,
         assert view["current"]["turn"] == current["turn"] and view["state"] == "awaiting_answer"
         exported = (await client.get(f"/api/interviews/{iid}/transcript.json", headers=headers)).json()
         assert exported["questions"][0]["exchanges"][0]["answer"] is None
+
+
+async def test_kept_recordings_are_deleted_with_their_interview(
+    tmp_path: Path, model_dir: Path, spoken_model_answers: dict[str, bytes],
+) -> None:
+    """VIVA_STT_KEEP_AUDIO keeps each recording beside its interview; retention deletes both together."""
+    from app import retention
+
+    settings = speech_settings(tmp_path, model_dir, stt_keep_audio=True, retention_days=1e-5)  # about 0.9 s
+    async for client in open_client(settings):
+        kept_id, kept_auth, current = await new_interview(client, per_topic=1)
+        recording = spoken_model_answers[current["question_id"]]
+        assert (await client.post(f"/api/interviews/{kept_id}/speech", content=recording, headers={**kept_auth, **WAV})).status_code == 200
+        live_id, live_auth, current = await new_interview(client, per_topic=1)
+        assert (await client.post(f"/api/interviews/{live_id}/speech", content=recording, headers={**live_auth, **WAV})).status_code == 200
+        kept = list((tmp_path / "audio" / kept_id).iterdir())
+        assert len(kept) == 1 and kept[0].read_bytes() == recording and kept[0].suffix == ".wav"
+        await client.post(f"/api/interviews/{kept_id}/finish", headers=kept_auth)
+        await anyio.sleep(1.2)
+        _, deleted = await retention.sweep(client.app.state.service.store, settings)  # type: ignore[attr-defined]
+        assert deleted == 1
+        assert not (tmp_path / "audio" / kept_id).exists() and (tmp_path / "audio" / live_id).is_dir()
 
 
 async def test_with_voice_off_the_page_is_told_and_recordings_are_refused(tmp_path: Path) -> None:

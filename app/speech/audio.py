@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import logging
 import secrets
+import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +68,17 @@ def decode_recording(data: bytes, max_seconds: float) -> DecodedAudio:
     if samples.size == 0:
         raise InvalidAudio("the recording holds no sound", hint="check the microphone and record again, or type")
     return DecodedAudio(samples, round(samples.size / SAMPLE_RATE, 2))
+
+
+def prune_recordings(directory: Path, alive: Callable[[list[str]], set[str]]) -> int:
+    """Delete kept recordings of interviews that no longer exist (retention deleted them); how many
+    interviews' recordings went. ``alive``: which of the given interview ids still exist."""
+    folders = [p for p in directory.iterdir() if p.is_dir()] if directory.is_dir() else []
+    living = alive([p.name for p in folders]) if folders else set()
+    gone = [p for p in folders if p.name not in living]
+    for folder in gone:
+        shutil.rmtree(folder, ignore_errors=True)
+    return len(gone)
 
 
 def keep_recording(directory: Path, interview_id: str, turn: int, data: bytes, content_type: str) -> Path:
