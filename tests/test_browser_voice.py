@@ -110,6 +110,7 @@ def test_a_whole_interview_by_voice_reaches_the_report(voice_page_factory: Any) 
     page.click("#mic-button")
     wait_for_reply(page, before)
     page.wait_for_selector("#done-panel:not([hidden])")
+    assert page.locator("#thread .msg-candidate .msg-meta", has_text="spoken").count() == 2  # both answers say so
     page.click("#report-link")
     page.wait_for_url(re.compile(r"/report/"))
     page.wait_for_selector("#overall-score, .report")

@@ -198,7 +198,8 @@ async function send() {
   saveDraft(id, sentFor, text);
   setBusy(true);
 
-  const mine = thread.candidateBubble(text, { questionKey: `${current.topic_id}/${current.question_id}`, pending: true });
+  const spoken = voice.spoken();
+  const mine = thread.candidateBubble(text, { questionKey: `${current.topic_id}/${current.question_id}`, pending: true, spoken: Boolean(spoken) });
   const typing = thread.typingBubble();
   thread.append(mine, typing);
   thread.scrollToEnd();
@@ -216,7 +217,7 @@ async function send() {
   try {
     const reply = await streamAnswer(id, text, {
       turn: current.turn,
-      spoken: voice.spoken(),
+      spoken,
       onDelta: (chunk) => {
         streamed += chunk;
         if (!streaming) {
