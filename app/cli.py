@@ -79,7 +79,15 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     report = asyncio.run(run_doctor(settings))
     print(format_doctor(report))
     print(describe_code_runs(settings))
+    print(describe_speech(settings))
     return 0 if report.ok else 1
+
+
+def describe_speech(settings: Settings) -> str:
+    """One line for `viva doctor`: whether spoken answers can be transcribed here, and why not."""
+    from app.speech.transcriber import readiness
+
+    return f"speech-to-text: {readiness(settings)[1]}"
 
 
 def describe_code_runs(settings: Settings) -> str:

@@ -65,6 +65,20 @@ class Settings(BaseSettings):
     # PDF transcripts: renders at once (each is CPU-bound), and rendered PDFs kept (per interview version).
     pdf_concurrency: int = Field(default=2, ge=1, le=32)
     pdf_cache_size: int = Field(default=64, ge=0)
+    # Spoken answers (app/speech, optional `voice` extra): faster-whisper transcribes recorded answers
+    # on this machine. stt_model: a Whisper size (tiny, base, small, medium, large-v3; downloaded once on
+    # first use and cached) or the folder of a CTranslate2 Whisper model.
+    stt_enabled: bool = True
+    stt_model: str = Field(default="base", description="Whisper size (tiny, base, small, ...) or a local model folder")
+    stt_compute_type: str = Field(default="int8", description="CTranslate2 compute type (int8 runs on any CPU)")
+    stt_cpu_threads: int = Field(default=0, ge=0, le=64, description="Threads per transcription (0: CTranslate2's default)")
+    stt_concurrency: int = Field(default=1, ge=1, le=16, description="Transcriptions at once (more wait their turn)")
+    stt_language: str | None = Field(default=None, description="Language code to assume (unset: detected)")
+    stt_max_audio_bytes: int = Field(default=8 * 1024 * 1024, ge=1024, description="Largest recording accepted (413 above)")
+    stt_max_audio_seconds: float = Field(default=300.0, gt=0, description="Longest recording accepted (413 above)")
+    stt_keep_audio: bool = Field(default=False, description="Keep recordings in stt_audio_dir (default: discarded once transcribed)")
+    stt_audio_dir: Path = PROJECT_ROOT / "data" / "audio"
+
     # Retention: an interview idle this long is closed (abandoned); finished interviews older than
     # retention_days are deleted with their answers (unset: kept).
     expire_after_hours: float = Field(default=72.0, gt=0)

@@ -8,6 +8,8 @@
     │   └── Conflict           another request changed the interview first   (409)
     ├── InvalidPlan            options that cannot make an interview         (422)
     ├── PayloadTooLarge        an answer or body over its documented limit   (413)
+    ├── InvalidAudio           a recording that cannot be decoded, or holds no speech (422)
+    ├── SpeechUnavailable      speech-to-text is off, not installed, or its model failed (503)
     ├── RateLimited            too many requests                              (429, Retry-After)
     ├── CodeRunsOff            code cannot run on this server (no sandbox)    (503)
     ├── NotACodeQuestion       code sent for a prompt that is not a code question (422)
@@ -70,6 +72,22 @@ class InvalidPlan(VivaError):
 class PayloadTooLarge(VivaError):
     status_code = 413
     code = "payload_too_large"
+
+
+class InvalidAudio(VivaError):
+    """A recording that cannot be decoded as audio (``invalid_audio``) or in which no words were heard
+    (``no_speech``). Nothing was stored: the candidate records again or types."""
+
+    status_code = 422
+
+    def __init__(self, message: str, *, code: str = "invalid_audio", hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+
+
+class SpeechUnavailable(VivaError):
+    status_code = 503
+    code = "speech_unavailable"
 
 
 class RateLimited(VivaError):

@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import code, docs, interviews, pages, topics
+from app.api.routes import code, docs, interviews, pages, speech, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -25,6 +25,7 @@ from app.examiners.offline import prepare as prepare_offline_examiner
 from app.interviewer.base import Interviewer
 from app.logs import configure_logging
 from app.service import InterviewService
+from app.speech.service import SpeechService
 from app.store import InterviewStore
 from app.transcript.build import viva_version
 
@@ -77,14 +78,16 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.speech = SpeechService(settings, service)  # voice: loads no model until the first recording
     app.state.rate_limits = RateLimits(settings)
     errors.install(app)
-    middleware.install(app, settings.max_body_bytes)
+    middleware.install(app, settings.max_body_bytes, audio_max_bytes=settings.stt_max_audio_bytes)
     if settings.allowed_hosts != ["*"]:  # outermost: a request for another host is refused first
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.include_router(topics.router)
     app.include_router(interviews.router)
     app.include_router(code.router)
+    app.include_router(speech.router)
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)
     return app

@@ -51,6 +51,9 @@ class TurnRow(SQLModel, table=True):
     answer: str | None = None
     answered_at: datetime | None = None
     skipped: bool = False
+    # Voice: the answer was transcribed from a recording of this many seconds (the audio is not kept here).
+    spoken: bool = False
+    spoken_seconds: float | None = None
     grade: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     graded_at: datetime | None = None
     examiner: str | None = Field(default=None, max_length=200)

@@ -49,12 +49,21 @@ class LoadedInterview:
 
 
 @dataclass(frozen=True, slots=True)
+class SpokenAnswer:
+    """Voice (app/speech): the answer was transcribed from a recording this many seconds long."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
 class AnswerWritten:
-    """The candidate's answer to turn ``seq`` (empty and ``skipped`` for a skip)."""
+    """The candidate's answer to turn ``seq`` (empty and ``skipped`` for a skip); ``spoken`` when it
+    came from a recording."""
 
     seq: int
     text: str
     skipped: bool = False
+    spoken: SpokenAnswer | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,4 +101,6 @@ class Step:
                 t.grade, t.examiner = self.grade.grade.model_dump(mode="json"), self.grade.grade.examiner
             if self.answer is not None and t.seq == self.answer.seq:
                 t.answer, t.skipped = self.answer.text, self.answer.skipped
+                t.spoken = self.answer.spoken is not None  # voice
+                t.spoken_seconds = self.answer.spoken.seconds if self.answer.spoken else None
         return out

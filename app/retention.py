@@ -19,6 +19,7 @@ from app.engine.machine import Expire, Status, transition
 from app.errors import InvalidTransition
 from app.models import utcnow
 from app.records import Step
+from app.speech.audio import prune_recordings
 from app.store import InterviewStore
 
 log = logging.getLogger("viva.retention")
@@ -44,6 +45,9 @@ async def sweep(store: InterviewStore, settings: Settings) -> tuple[int, int]:
     deleted = 0
     if settings.retention_days is not None:
         deleted = await to_thread.run_sync(store.delete_finished_before, now - timedelta(days=settings.retention_days))
+    if deleted and settings.stt_audio_dir.is_dir():  # voice: kept recordings go with their interviews
+        alive = lambda ids: {row.id for row in store.get_many(ids)}  # noqa: E731
+        await to_thread.run_sync(prune_recordings, settings.stt_audio_dir, alive)
     if closed or deleted:
         log.info("retention: %d idle interview(s) closed, %d old interview(s) deleted", closed, deleted)
     return closed, deleted

@@ -39,7 +39,7 @@ from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
 from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow, utcnow
-from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
+from app.records import AnswerWritten, GradeWritten, LoadedInterview, SpokenAnswer, Step
 from app.recovery import Recovery
 from app.sanitize import clean_text
 from app.store import InterviewStore
@@ -119,16 +119,21 @@ class InterviewService(CodeQuestions, Recovery):
         view = self._view(LoadedInterview(row, plan, state, [turn]))
         return CreatedInterview(**view.model_dump(), token=token, message=turn.message)
 
-    async def answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None,
-                     code: str | None = None) -> TurnReply:
-        accepted = await self.accept_answer(interview_id, token, text, turn, code)
+    async def answer(
+        self, interview_id: str, token: str | None, text: str, turn: int | None = None, code: str | None = None,
+        spoken: SpokenAnswer | None = None,
+    ) -> TurnReply:
+        accepted = await self.accept_answer(interview_id, token, text, turn, code, spoken=spoken)
         return await self.grade_and_reply(accepted)
 
-    async def accept_answer(self, interview_id: str, token: str | None, text: str, turn: int | None = None,
-                            code: str | None = None) -> AcceptedAnswer:
+    async def accept_answer(
+        self, interview_id: str, token: str | None, text: str, turn: int | None = None, code: str | None = None,
+        spoken: SpokenAnswer | None = None,
+    ) -> AcceptedAnswer:
         """Check and store an answer (with the move to GRADING); raises before anything is stored when
         the answer is too large, the token is wrong, or the interview is not waiting for this answer.
-        ``code`` (code questions): submitted first - its hidden tests run and the run is stored."""
+        ``code`` (code questions): submitted first - its hidden tests run and the run is stored.
+        ``spoken`` (voice): the answer was transcribed from a recording; it is stored and graded the same."""
         if len(text) > self.settings.max_answer_chars * LONG_ANSWER_FACTOR:
             raise _too_long(text, self.settings.max_answer_chars * LONG_ANSWER_FACTOR)
         interview = await self._load(interview_id, token)
@@ -143,7 +148,7 @@ class InterviewService(CodeQuestions, Recovery):
             interview = replace(interview, code_runs=[*interview.code_runs, run])
         match actions:
             case [GradeThread() as action]:
-                step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip()))
+                step = Step(state, answer=AnswerWritten(open_turn.seq, clean_text(text).strip(), spoken=spoken))
                 version = await to_thread.run_sync(self.store.save_step, interview.id, interview.version, step)
                 stored = replace(interview, state=state, turns=step.applied_to(interview.turns))
                 return AcceptedAnswer(stored, version, action)

@@ -132,8 +132,10 @@ class InterviewStore:
                     hint="reload the interview (GET /api/interviews/{id}) and continue from its current question",
                 )
             if step.answer is not None:
+                spoken = step.answer.spoken
                 conn.execute(_ANSWER, {"p_id": interview_id, "p_seq": step.answer.seq, "p_answer": step.answer.text,
-                                       "p_now": now, "p_skipped": step.answer.skipped})
+                                       "p_now": now, "p_skipped": step.answer.skipped, "p_spoken": spoken is not None,
+                                       "p_spoken_seconds": spoken.seconds if spoken else None})
             if step.grade is not None:
                 grade, spent = step.grade.grade, step.grade.usage
                 conn.execute(_GRADE, {"p_id": interview_id, "p_seq": step.grade.seq, "p_grade": grade.model_dump(mode="json"),
@@ -186,6 +188,7 @@ _CLAIM = (
 )
 _ANSWER = TURN.update().where(*_TURN_KEY).values(
     answer=bindparam("p_answer"), answered_at=bindparam("p_now"), skipped=bindparam("p_skipped"),
+    spoken=bindparam("p_spoken"), spoken_seconds=bindparam("p_spoken_seconds"),
 )
 _GRADE = TURN.update().where(*_TURN_KEY).values(
     grade=bindparam("p_grade", type_=TURN.c.grade.type), graded_at=bindparam("p_now"),

@@ -11,6 +11,7 @@ from app.api.ratelimit import RateLimits
 from app.bank.loader import QuestionBank
 from app.config import Settings
 from app.service import InterviewService
+from app.speech.service import SpeechService
 
 _bearer = HTTPBearer(auto_error=False, description="The interview's token, from POST /api/interviews")
 
@@ -21,6 +22,10 @@ def get_settings(request: Request) -> Settings:
 
 def get_service(request: Request) -> InterviewService:
     return request.app.state.service
+
+
+def get_speech(request: Request) -> SpeechService:
+    return request.app.state.speech
 
 
 def get_bank(request: Request) -> QuestionBank:
@@ -34,6 +39,7 @@ def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depend
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ServiceDep = Annotated[InterviewService, Depends(get_service)]
 BankDep = Annotated[QuestionBank, Depends(get_bank)]
+SpeechDep = Annotated[SpeechService, Depends(get_speech)]
 TokenDep = Annotated[str | None, Depends(get_token)]
 
 

@@ -38,6 +38,8 @@ def _response(description: str) -> dict[str, Any]:
     return {"model": ErrorOut, "description": description, "content": {"application/json": {"schema": schema}}}
 
 
+error_response = _response  # for route modules that declare errors of their own (app/api/routes/speech.py)
+
 # Every error an interview route can answer with, declared in the OpenAPI document.
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: _response("No bearer token"),

@@ -128,10 +128,15 @@ class BodyTooLarge(HTTPException):
         self.max_bytes = max_bytes
 
 
-def too_large_body(max_bytes: int) -> dict[str, Any]:
+# Voice: recorded answers are larger than any typed one; they have their own limit (VIVA_STT_MAX_AUDIO_BYTES).
+SPEECH_PATH = re.compile(r"^/api/interviews/[^/]+/speech(/answer)?$")
+
+
+def too_large_body(max_bytes: int, audio: bool = False) -> dict[str, Any]:
     return error_body(
-        "payload_too_large", f"the request body is larger than {max_bytes} bytes",
-        "send a smaller body; answers are limited to VIVA_MAX_ANSWER_CHARS characters",
+        "payload_too_large", f"the {'recording' if audio else 'request body'} is larger than {max_bytes} bytes",
+        "record a shorter answer (VIVA_STT_MAX_AUDIO_BYTES sets the limit)" if audio
+        else "send a smaller body; answers are limited to VIVA_MAX_ANSWER_CHARS characters",
     )
 
 
@@ -144,22 +149,25 @@ class BodySizeLimitMiddleware:
     """Refuses request bodies over ``max_bytes`` with 413: by Content-Length up front, and by counting
     the bytes of a streamed (chunked) body as they arrive."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, audio_max_bytes: int | None = None) -> None:
         self.app = app
-        self.max_bytes = max_bytes
+        self.default_max_bytes = max_bytes
+        self.audio_max_bytes = audio_max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        audio = self.audio_max_bytes is not None and bool(SPEECH_PATH.match(scope.get("path", "")))
+        max_bytes = self.audio_max_bytes if audio and self.audio_max_bytes else self.default_max_bytes
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None:
             try:
-                too_big = int(declared) > self.max_bytes
+                too_big = int(declared) > max_bytes
             except ValueError:
                 too_big = False  # the server rejects a malformed length itself
             if too_big:
-                await self._refuse(send)
+                await self._refuse(send, max_bytes, audio)
                 return
 
         received = 0
@@ -170,8 +178,8 @@ class BodySizeLimitMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    raise BodyTooLarge(self.max_bytes)
+                if received > max_bytes:
+                    raise BodyTooLarge(max_bytes)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -185,15 +193,16 @@ class BodySizeLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(send)
+            await self._refuse(send, max_bytes, audio)
 
-    async def _refuse(self, send: Send) -> None:
-        for message in _json_response(413, too_large_body(self.max_bytes), [(b"connection", b"close")]):
+    @staticmethod
+    async def _refuse(send: Send, max_bytes: int, audio: bool) -> None:
+        for message in _json_response(413, too_large_body(max_bytes, audio), [(b"connection", b"close")]):
             await send(message)
 
 
-def install(app: FastAPI, max_body_bytes: int) -> None:
+def install(app: FastAPI, max_body_bytes: int, audio_max_bytes: int | None = None) -> None:
     """Body limit inside, request context outermost (Starlette wraps the last added around the rest)."""
     app.add_exception_handler(BodyTooLarge, body_too_large_handler)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=max_body_bytes, audio_max_bytes=audio_max_bytes)
     app.add_middleware(RequestContextMiddleware)

@@ -126,6 +126,7 @@ def build_transcript(
             model_answer="" if open_thread else question.model_answer,
             exchanges=[ExchangeRecord(
                 kind=t.kind, prompt=t.prompt, message=t.message, answer=t.answer, skipped=t.skipped,
+                spoken=bool(t.spoken), spoken_seconds=t.spoken_seconds,
                 asked_at=t.asked_at, answered_at=t.answered_at, graded_at=t.graded_at,
                 grade=shown(t.grade), examiner=t.examiner,
                 prompt_tokens=t.prompt_tokens, completion_tokens=t.completion_tokens,

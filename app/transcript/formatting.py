@@ -33,6 +33,13 @@ def duration(seconds: float | None) -> str:
     return f"{minutes} min {secs:02d} s" if minutes else f"{secs} s"
 
 
+def answer_label(spoken: bool, seconds: float | None) -> str:
+    """The caption of an answer: a spoken one says so, with its recording's length (voice)."""
+    if not spoken:
+        return "Answer"
+    return f"Answer (spoken, {duration(seconds)})" if seconds is not None else "Answer (spoken)"
+
+
 def moment(value: datetime | None) -> str:
     return "-" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
 

@@ -61,7 +61,7 @@ def _exchanges(q: QuestionRecord) -> list[str]:
             answer = ["> *(not answered)*"]
         else:
             answer = blockquote(ex.answer, empty="(empty answer)")
-        out += ["", "**Answer:**", ""] + answer
+        out += ["", f"**{fmt.answer_label(ex.spoken, ex.spoken_seconds)}:**", ""] + answer
     return out
 
 

@@ -23,6 +23,8 @@ class ExchangeRecord(BaseModel):
     message: str = Field(description="The interviewer's whole message that posed the prompt")
     answer: str | None
     skipped: bool
+    spoken: bool = Field(default=False, description="The answer was spoken: transcribed from a recording (the audio is not kept here)")
+    spoken_seconds: float | None = Field(default=None, description="A spoken answer: the recording's length in seconds")
     asked_at: datetime
     answered_at: datetime | None
     graded_at: datetime | None

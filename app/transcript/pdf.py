@@ -206,7 +206,7 @@ def _question(w: _Writer, n: int, q: QuestionRecord) -> None:
     for ex in q.exchanges:
         w.label("Question" if ex.kind == "question" else "Follow-up")
         w.rich(ex.prompt, size=10, bold=True, line=5, numbered=True)
-        w.label("Answer")
+        w.label(fmt.answer_label(ex.spoken, ex.spoken_seconds))
         answer = "(skipped)" if ex.skipped else "(not answered)" if ex.answer is None else (ex.answer.strip() or "(empty answer)")
         w.rich(answer, size=9.5, fill=ANSWER_FILL, line=4.8)
     if q.submission is not None:

@@ -14,6 +14,7 @@ from sse_starlette.sse import EventSourceResponse
 from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation, limit_reads
 from app.api.errors import ERROR_RESPONSES, error_of
 from app.engine.plan import InterviewOptions
+from app.records import SpokenAnswer
 from app.transcript.export import MEDIA_TYPES, content_disposition
 from app.transcript.markdown import render_markdown
 from app.transcript.model import Transcript
@@ -32,6 +33,17 @@ class AnswerIn(BaseModel):
         default=None, description="Code questions: the solution, run against the hidden tests before the answer "
         "(the explanation in 'text') is graded. Without it, the last code submitted for the question counts.",
     )
+    spoken: SpokenIn | None = Field(default=None, description="Set when the answer was spoken (transcribed by POST /speech)")
+
+    @property
+    def spoken_answer(self) -> SpokenAnswer | None:
+        return SpokenAnswer(self.spoken.seconds) if self.spoken else None
+
+
+class SpokenIn(BaseModel):
+    """Voice: the answer was transcribed from a recording (POST /speech), reviewed, perhaps edited."""
+
+    seconds: float = Field(ge=0, le=3600, description="The recording's length (the transcript's duration_seconds)")
 
 
 class TurnIn(BaseModel):
@@ -71,14 +83,15 @@ async def get_interview(interview_id: str, service: ServiceDep, token: TokenDep)
 @router.post("/{interview_id}/answers", dependencies=[Depends(limit_answers)])
 async def answer(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> TurnReply:
     """Answer the current question or follow-up; returns the interviewer's reply."""
-    return await service.answer(interview_id, token, body.text, turn=body.turn, code=body.code)
+    return await service.answer(interview_id, token, body.text, turn=body.turn, code=body.code, spoken=body.spoken_answer)
 
 
 @router.post("/{interview_id}/answers/stream", response_class=EventSourceResponse, dependencies=[Depends(limit_answers)])
 async def answer_streamed(interview_id: str, body: AnswerIn, service: ServiceDep, token: TokenDep) -> EventSourceResponse:
     """Like POST /answers, as Server-Sent Events: ``delta`` chunks of the reply, then ``reply`` or ``error``."""
     # Refusals (401/404/409/413) are plain HTTP errors: the answer is checked and stored before the stream starts.
-    accepted = await service.accept_answer(interview_id, token, body.text, turn=body.turn, code=body.code)
+    accepted = await service.accept_answer(interview_id, token, body.text, turn=body.turn, code=body.code,
+                                          spoken=body.spoken_answer)
 
     async def events() -> AsyncIterator[dict[str, str]]:
         async for event in service.reply_events(accepted):

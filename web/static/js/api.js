@@ -164,6 +164,14 @@ export const api = {
   // Code questions: run the examples, or submit to the hidden tests (runs queue on a busy server).
   runCode: (id, code, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/code/run`, { id, body: { code, turn }, timeoutMs: 180000 }),
   submitCode: (id, code, turn) => request("POST", `/api/interviews/${encodeURIComponent(id)}/code/submit`, { id, body: { code, turn }, timeoutMs: 180000 }),
+  // Voice: whether the server transcribes recordings, and a recording's transcript (not submitted).
+  speech: () => request("GET", "/api/speech"),
+  transcribe: async (id, blob, turn) => {
+    const response = await fetchOrThrow(`/api/interviews/${encodeURIComponent(id)}/speech?turn=${encodeURIComponent(turn)}`, {
+      method: "POST", headers: headers(id, { "Content-Type": blob.type || "audio/webm" }), body: blob,
+    }, { timeoutMs: 120000 });
+    return response.json();
+  },
 };
 
 /**
@@ -171,7 +179,7 @@ export const api = {
  * Calls onDelta(text) for each chunk; resolves with the TurnReply; rejects with ApiError.
  * EventSource cannot POST or send headers, so the stream is parsed from fetch's body.
  */
-export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn, code } = {}) {
+export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs = 90000, turn, code, spoken } = {}) {
   const controller = new AbortController();
   let idle = setTimeout(() => controller.abort(), idleTimeoutMs);
   const touch = () => {
@@ -184,8 +192,9 @@ export async function streamAnswer(id, text, { onDelta = () => {}, idleTimeoutMs
       method: "POST",
       headers: headers(id, { "Content-Type": "application/json", Accept: "text/event-stream" }),
       // The turn this tab is showing: the server refuses (409) an answer for a prompt that has moved on.
-      // `code` (code questions): run against the hidden tests before the explanation is graded.
-      body: JSON.stringify({ text, ...(turn === undefined ? {} : { turn }), ...(code === undefined ? {} : { code }) }),
+      // `code` (code questions): run against the hidden tests before the explanation is graded;
+      // `spoken` (voice): {seconds} when the answer's words came from a recording.
+      body: JSON.stringify({ text, ...(turn === undefined ? {} : { turn }), ...(code === undefined ? {} : { code }), ...(spoken ? { spoken } : {}) }),
     }, { controller });
   } catch (e) {
     clearTimeout(idle);

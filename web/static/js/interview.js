@@ -7,6 +7,7 @@ import { isOver } from "./status.js";
 import { Sync, promptKey } from "./sync.js";
 import { Thread } from "./thread.js";
 import { CodePanel } from "./code.js";
+import { Voice } from "./voice.js";
 
 const main = $("#main");
 const id = main.dataset.interviewId;
@@ -28,6 +29,18 @@ const inCode = () => looksLikeCode(box.value) || (box.value.match(/^```/gm) || [
 const SLOW_NOTICE = "The interviewer is taking longer than usual. Your answer is kept; please wait…";
 
 const codePanel = new CodePanel(id, { isBusy: () => page.busy, setBusy: (busy) => setBusy(busy), onError: (text) => showError(text) });
+// Voice: fills the box from a recording, sends hands-free, reads replies aloud (voice.js).
+const voice = new Voice(id, {
+  box,
+  current: () => (sync.view && sync.view.current) || null,
+  busy: () => page.busy,
+  setText(text) {
+    keepText(text);
+    if (sync.view && sync.view.current) saveDraft(id, promptKey(sync.view.current), text);
+  },
+  send: () => send(),
+  showError: (text) => showError(text),
+});
 
 const sync = new Sync(id, {
   show(view, transcript) {
@@ -194,7 +207,8 @@ async function send() {
   saveDraft(id, sentFor, text);
   setBusy(true);
 
-  const mine = thread.candidateBubble(text, { questionKey: `${current.topic_id}/${current.question_id}`, pending: true });
+  const spoken = voice.spoken();
+  const mine = thread.candidateBubble(text, { questionKey: `${current.topic_id}/${current.question_id}`, pending: true, spoken: Boolean(spoken) });
   const typing = thread.typingBubble();
   thread.append(mine, typing);
   thread.scrollToEnd();
@@ -215,6 +229,7 @@ async function send() {
     const reply = await streamAnswer(id, text, {
       turn: current.turn,
       code,
+      spoken,
       onDelta: (chunk) => {
         streamed += chunk;
         if (!streaming) {
@@ -236,8 +251,10 @@ async function send() {
     const final = thread.replyBubble(reply);
     (streaming || typing).replaceWith(final);
     if (reply.grade) thread.addFeedback(reply.grade, current.topic_id, current.question_id, final);
+    voice.reset();
     applyTurn(reply);
     announce(`Interviewer: ${reply.message}`);
+    voice.replied(reply.message);
   } catch (e) {
     clearSlow();
     if (code !== undefined) notice(statusBox, "");
@@ -293,8 +310,10 @@ async function interviewerStep(call, { mine = null, sentFor = null } = {}) {
     if (sentFor) saveDraft(id, sentFor, "");
     typing.replaceWith(thread.replyBubble(reply));
     if (reply.current) box.value = loadDraft(id, promptKey(reply.current));
+    voice.reset();
     applyTurn(reply);
     announce(`Interviewer: ${reply.message}`);
+    voice.replied(reply.message);
   } catch (e) {
     typing.remove();
     if (mine) mine.remove();
@@ -361,6 +380,8 @@ api.info().then((info) => {
   page.maxChars = info.max_answer_chars;
   updateCounter();
 }).catch(() => {});
+
+voice.init();
 
 sync.load().then((ok) => {
   if (ok && !form.hidden) box.focus({ preventScroll: true });

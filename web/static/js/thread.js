@@ -55,12 +55,14 @@ export class Thread {
     });
   }
 
-  candidateBubble(text, { skipped = false, questionKey = "", pending = false } = {}) {
+  candidateBubble(text, { skipped = false, questionKey = "", pending = false, spoken = false } = {}) {
     const body = h("div", { class: "msg-body" });
     if (skipped) body.append(h("p", { class: "msg-skipped" }, "Skipped"));
     else body.append(answerBody(text, []));
+    // Voice: an answer transcribed from a recording says so.
+    const meta = spoken ? "You · spoken" : "You";
     return h("div", { class: `msg msg-candidate${pending ? " msg-pending" : ""}`, dataset: { question: questionKey, text: skipped ? "" : text } },
-      h("div", { class: "msg-content" }, h("div", { class: "msg-meta" }, "You"), body));
+      h("div", { class: "msg-content" }, h("div", { class: "msg-meta" }, meta), body));
   }
 
   typingBubble() {
@@ -117,7 +119,7 @@ export class Thread {
       for (const ex of q.exchanges) {
         this.el.append(this.interviewerBubble(ex.message, { prompt: ex.prompt, topicId: q.topic_id, kind: ex.kind }));
         if (ex.skipped) this.el.append(this.candidateBubble("", { skipped: true, questionKey: key }));
-        else if (ex.answer !== null && ex.answer !== undefined) this.el.append(this.candidateBubble(ex.answer, { questionKey: key }));
+        else if (ex.answer !== null && ex.answer !== undefined) this.el.append(this.candidateBubble(ex.answer, { questionKey: key, spoken: Boolean(ex.spoken) }));
         if (perAnswer && ex.grade) this.addFeedback(ex.grade, q.topic_id, q.question_id);
       }
     }
