@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import docs, interviews, pages, topics
+from app.api.routes import docs, interviews, pages, plans, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -83,6 +83,7 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.include_router(topics.router)
     app.include_router(interviews.router)
+    app.include_router(plans.router)  # issue 14: POST /api/plans/preview
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)
     return app

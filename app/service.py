@@ -34,6 +34,7 @@ from app.examiners.base import Exchange, GradingRequest
 from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
+from app.jobs.plans import JobPlans
 from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow, utcnow
 from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
@@ -73,6 +74,7 @@ class InterviewService(Recovery):
         self.grader = grader
         self.interviewer = interviewer
         self.offline_interviewer = OfflineInterviewer()
+        self.job_plans = JobPlans.for_interviewer(bank, interviewer)  # issue 14: a job description as the plan
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
         self._streams = ReplyStreams()
         self.pdfs = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
@@ -85,6 +87,7 @@ class InterviewService(Recovery):
         interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
         plan = build_plan(options, self.bank, seed=secrets.randbits(32))
+        plan = await self.job_plans.with_priorities(plan)  # a posting's plan: the role's priorities (LLM; never fails)
         state, actions = transition(plan, InterviewState(), Start())
         ctx = ReplyContext(
             kind="greeting",

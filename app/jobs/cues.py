@@ -193,7 +193,7 @@ CUES: tuple[Cue, ...] = (
     cue("communicat*|stakeholder*|cross functional|collaborat*|partner with|product manager*|executives|leadership team|"
         "presentation*|presenting|written communication|explain complex|non technical|storytelling",
         "communication:1", types="behavioural:.6", terms="explain|stakeholder|trade off|audience"),
-    cue("mentor*|coach*|leadership|tech lead|technical lead|lead a team|lead projects|ownership|own the|influence|"
+    cue("mentor*|coach*|leadership|tech lead|technical lead|lead a team|lead projects|ownership|influence|"
         "roadmap|technical direction|strategy|hiring|grow the team",
         "communication:.7", types="behavioural:1", terms="project|team|lead|decision"),
     # Roles and levels (no topic of their own)

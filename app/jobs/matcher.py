@@ -55,7 +55,9 @@ class Weighed:
         return sorted(((n, w) for n, w in self.weights.items() if w > 0), key=lambda nw: (-nw[1], nw[0]))
 
     def quotes(self, name: str, limit: int = 2) -> list[str]:
-        best = sorted(self.evidence.get(name, []), key=lambda e: (not e.curated, -e.weight, e.start))
+        """The strongest curated evidence: the bank's words only refine weights (a posting's "optimize"
+        is no reason to ask about optimizers)."""
+        best = sorted((e for e in self.evidence.get(name, []) if e.curated), key=lambda e: (-e.weight, e.start))
         return [e.quote for e in best[:limit]]
 
 

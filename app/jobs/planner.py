@@ -3,8 +3,8 @@
 - Topics: the best-evidenced ones (at least a quarter of the strongest's weight, four at most), or the
   candidate's own when ticked. The interview keeps its usual length (``questions_per_topic`` times three
   topics, or times the topics ticked), shared out by weight (D'Hondt: each topic at least one).
-- Questions within a topic: those covering what the posting asks for (shared rare words, tag areas of
-  other weighted topics) narrow the pool when there are enough, and go first.
+- Questions within a topic: the pool narrows to those covering most of what the posting asks for
+  (shared rare words, tag areas of other weighted topics), and the more relevant go first.
 - Question types: a type the posting calls for weighs more in the mix (chosen types still filter).
 - Focus: role and seniority read from the posting unless the candidate chose them.
 
@@ -33,9 +33,10 @@ MAX_TOPICS = 4
 RELATIVE_CUTOFF = 0.25  # a topic needs this share of the strongest topic's weight to be chosen
 CHOSEN_FLOOR = 0.05  # a ticked topic the posting never mentions still gets its one question
 TYPE_EMPHASIS_AT = 1.0  # a type with this much evidence is named in the reasons
-MIN_RELEVANCE = 2.0
+RELEVANT_SHARE = 0.5  # a question within this share of the best one's relevance stays in the pool
+MIN_POOL = 4
 TYPE_NOUNS = {"derivation": "derivation", "estimate": "estimate", "code-review": "code-review", "design": "system-design",
-              "behavioural": "behavioural"}  # a question sharing this much rare vocabulary with the posting counts as relevant
+              "behavioural": "behavioural"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,9 +88,12 @@ def build_job_plan(options: InterviewOptions, bank: QuestionBank, seed: int) -> 
         if len(focused) >= share.questions:  # as in build_plan: the focus narrows when it leaves enough
             pool = focused
         relevance = {q.id: _relevance(share.topic_id, q, reading, vocabulary, weights, top) for q in pool}
-        relevant = [q for q in pool if relevance[q.id] >= MIN_RELEVANCE]
-        if len(relevant) >= share.questions:
-            pool = relevant
+        # The questions that cover most of what the posting asks for, and enough of them for adaptive
+        # difficulty to choose from: those within half the best one's relevance, at least twice the count.
+        by_relevance = sorted(pool, key=lambda q: -relevance[q.id])
+        best = relevance[by_relevance[0].id] if by_relevance else 0.0
+        keep = max(sum(relevance[q.id] >= RELEVANT_SHARE * best for q in pool), 2 * share.questions, MIN_POOL)
+        pool = by_relevance[:keep]
 
         def key(q: Question) -> float:
             weight = reading.mix.get(q.type, 0.1) * (3.0 if reading.focus.matches(q) else 1.0) * (1.0 + relevance[q.id])

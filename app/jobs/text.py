@@ -51,11 +51,23 @@ class Posting:
         left = max((m.end() for m in _CLAUSE_END.finditer(self.original, 0, start)), default=0)
         right_match = _CLAUSE_END.search(self.original, end)
         right = right_match.start() if right_match else len(self.original)
-        before = [m.start() for m in re.finditer(r"\S+", self.original[left:start])][-context_words:]
-        after = [m.end() for m in re.finditer(r"\S+", self.original[end:right])][:context_words]
-        begin = left + before[0] if before else start
-        finish = end + after[-1] if after else end
+        before = [m for m in re.finditer(r"\S+", self.original[left:start])][-context_words:]
+        after = [m for m in re.finditer(r"\S+", self.original[end:right])][:context_words]
+        # No dangling "and", "of", "the" at either edge of the context.
+        while before and _is_filler(before[0].group()):
+            before.pop(0)
+        while after and _is_filler(after[-1].group()):
+            after.pop()
+        begin = left + before[0].start() if before else start
+        finish = end + after[-1].end() if after else end
         return " ".join(self.original[begin:finish].split()).strip(" ,:-–—*")
+
+
+def _is_filler(word: str) -> bool:
+    return word.strip(".,;:!?()\"'").lower() in _FILLERS
+
+
+_FILLERS = frozenset("a an and or of the to with for in on at by as from into every our your their is are be we you".split())
 
 
 def normalise(text: str) -> str:

@@ -129,6 +129,7 @@ def build_transcript(
         viva_version=viva_version(), id=row.id, status=row.status, created_at=row.created_at,
         finished_at=row.finished_at, options=row.options, examiner=row.examiner, questions=questions,
         questions_planned=_questions_planned(row),
+        plan_explanation=(row.plan or {}).get("explanation"),
         topics=topics, overall=_mean(all_scores), summary=row.summary,
         usage={"prompt_tokens": row.prompt_tokens, "completion_tokens": row.completion_tokens},
         rubric_hashes=rubric_hashes,
