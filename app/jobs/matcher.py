@@ -20,6 +20,7 @@ from app.jobs.vocabulary import vocabulary_of
 CUE_WEIGHT = 1.0
 BANK_WEIGHT = 0.5
 REPEAT_BONUS, MAX_REPEATS = 0.25, 4  # a cue found n times counts 1 + 0.25 (n - 1), at most 2 times
+DENSITY_WINDOW = 60  # characters either side of a match where other cues make it the better quote
 TITLE_BONUS = 2.0  # a role or level named in the first line (the title) counts double
 # A posting "matches" when its technical evidence adds up to at least one strong cue and then some;
 # "good communication skills" alone is not an ML role.
@@ -97,9 +98,12 @@ def analyse(text: str, bank: QuestionBank) -> PostingAnalysis:
     posting = Posting.of(text)
     title_end = _first_line_end(posting.original)
     analysis = PostingAnalysis(posting, Weighed(), Weighed(), Weighed(), Weighed(), set())
-    for cue, spans in _cue_matches(posting.normalised):
+    matches = _cue_matches(posting.normalised)
+    starts = sorted(s for _, spans in matches for s, _ in spans)
+    for cue, spans in matches:
         factor = CUE_WEIGHT * (1 + REPEAT_BONUS * min(len(spans) - 1, MAX_REPEATS))
-        start, end = spans[0]
+        # Quote the place where the posting says most (other cues close by), the earliest of equals.
+        start, end = max(spans, key=lambda span: (sum(abs(s - span[0]) <= DENSITY_WINDOW for s in starts), -span[0]))
         evidence = Evidence(posting.quote(start, end), 0.0, start)
         in_title = any(s < title_end for s, _ in spans)
         for topic, weight in cue.topics.items():

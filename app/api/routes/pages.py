@@ -22,7 +22,7 @@ from app.api.deps import BankDep, ServiceDep, SettingsDep
 from app.api.routes.topics import describe_examiner
 from app.bank.types import QUESTION_TYPES, ROLES, SENIORITY, TYPE_LABELS
 from app.config import Settings
-from app.engine.plan import DEFAULT_TOPIC_COUNT
+from app.engine.plan import DEFAULT_TOPIC_COUNT, MAX_JOB_DESCRIPTION_CHARS
 from app.transcript.build import viva_version
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -92,6 +92,7 @@ async def start_page(request: Request, bank: BankDep, settings: SettingsDep, ser
         default_topic_count=min(DEFAULT_TOPIC_COUNT, len(topics)),
         examiner=describe_examiner(settings, service.grader.name),
         max_answer_chars=settings.max_answer_chars,
+        max_job_description_chars=MAX_JOB_DESCRIPTION_CHARS,
     )
 
 
