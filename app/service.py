@@ -28,7 +28,7 @@ from app.engine.machine import (
     Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Next,
     OfferRetry, Retry, Skip, Start, Status, transition,
 )
-from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
+from app.engine.plan import FeedbackMode, InterviewOptions
 from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
 from app.examiners.base import Exchange, GradingRequest
 from app.examiners.fallback import FallbackExaminer
@@ -86,8 +86,7 @@ class InterviewService(Recovery):
     async def create(self, options: InterviewOptions) -> CreatedInterview:
         interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
-        plan = build_plan(options, self.bank, seed=secrets.randbits(32))
-        plan = await self.job_plans.with_priorities(plan)  # a posting's plan: the role's priorities (LLM; never fails)
+        plan = await self.job_plans.build(options, seed=secrets.randbits(32))  # build_plan, plus a posting's reading
         state, actions = transition(plan, InterviewState(), Start())
         ctx = ReplyContext(
             kind="greeting",

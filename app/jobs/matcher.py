@@ -9,6 +9,7 @@ found adds its weights (a cue found again adds a little more, not as much again)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from app.jobs.vocabulary import vocabulary_of
 CUE_WEIGHT = 1.0
 BANK_WEIGHT = 0.5
 REPEAT_BONUS, MAX_REPEATS = 0.25, 4  # a cue found n times counts 1 + 0.25 (n - 1), at most 2 times
+MAX_PHRASE_CHARS = 80  # longer than any cue phrase as a posting may space it
 DENSITY_WINDOW = 60  # characters either side of a match where other cues make it the better quote
 TITLE_BONUS = 2.0  # a role or level named in the first line (the title) counts double
 # A posting "matches" when its technical evidence adds up to at least one strong cue and then some;
@@ -103,7 +105,8 @@ def analyse(text: str, bank: QuestionBank) -> PostingAnalysis:
     for cue, spans in matches:
         factor = CUE_WEIGHT * (1 + REPEAT_BONUS * min(len(spans) - 1, MAX_REPEATS))
         # Quote the place where the posting says most (other cues close by), the earliest of equals.
-        start, end = max(spans, key=lambda span: (sum(abs(s - span[0]) <= DENSITY_WINDOW for s in starts), -span[0]))
+        start, end = max(spans, key=lambda span: (
+            bisect_right(starts, span[0] + DENSITY_WINDOW) - bisect_left(starts, span[0] - DENSITY_WINDOW), -span[0]))
         evidence = Evidence(posting.quote(start, end), 0.0, start)
         in_title = any(s < title_end for s, _ in spans)
         for topic, weight in cue.topics.items():
@@ -141,10 +144,13 @@ def _cue_matches(normalised: str) -> list[tuple[Cue, list[tuple[int, int]]]]:
     """Each cue found, with its spans; a span inside a longer span of another cue is that cue's
     ("testing" in "A/B testing" is the experiment, not unit tests), and a level named after
     "mentor" or "with" is someone else's."""
-    found = [(i, m.start(), m.end()) for i, c in enumerate(CUES) for m in c.pattern.finditer(normalised)]
+    found = sorted(((m.start(), m.end(), i) for i, c in enumerate(CUES) for m in c.pattern.finditer(normalised)))
+    starts = [s for s, _, _ in found]
     kept: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for i, start, end in found:
-        inside = any(j != i and s <= start and end <= e and (e - s) > (end - start) for j, s, e in found)
+    for start, end, i in found:
+        # Phrases are short: only a match starting shortly before can hold this one.
+        near = found[bisect_left(starts, start - MAX_PHRASE_CHARS):bisect_right(starts, start)]
+        inside = any(j != i and s <= start and end <= e and (e - s) > (end - start) for s, e, j in near)
         if inside or (CUES[i].seniority and OTHERS_LEVEL.search(normalised[max(0, start - 30):start])):
             continue
         kept[i].append((start, end))

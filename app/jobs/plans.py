@@ -6,10 +6,11 @@ adds the LLM's reading when there is one, and never fails because of it.
 
 from __future__ import annotations
 
+from anyio import to_thread
 from pydantic import BaseModel, Field
 
 from app.bank.loader import QuestionBank
-from app.engine.plan import Focus, InterviewOptions, InterviewPlan
+from app.engine.plan import Focus, InterviewOptions, InterviewPlan, build_plan
 from app.errors import InvalidPlan
 from app.interviewer.base import Interviewer
 from app.jobs.explanation import PlanExplanation
@@ -48,6 +49,14 @@ class JobPlans:
             return cls(bank, PriorityReader(interviewer.client, bank, prompts=interviewer.prompts))
         return cls(bank)
 
+    async def build(self, options: InterviewOptions, seed: int) -> InterviewPlan:
+        """``build_plan``; with a posting, read in a worker thread (a long posting, or the bank's
+        vocabulary built on first use, takes a fraction of a second) and with the role's priorities."""
+        if not options.job_description:
+            return build_plan(options, self.bank, seed)
+        plan = await to_thread.run_sync(build_plan, options, self.bank, seed)
+        return await self.with_priorities(plan)
+
     async def read_priorities(self, posting: str) -> PrioritiesRead:
         if self.priorities is None:
             return PrioritiesRead([], NO_LLM_NOTE)
@@ -69,7 +78,7 @@ class JobPlans:
                 hint="paste a job posting (its responsibilities and requirements) or a role title, "
                      "e.g. 'Machine learning engineer, LLM inference'",
             )
-        reading = read_posting(options, self.bank)
+        reading = await to_thread.run_sync(read_posting, options, self.bank)
         read = await self.read_priorities(options.job_description)
         explanation = reading.explanation.model_copy(update={"priorities": read.priorities, "priorities_note": read.note})
         return PlanPreview(

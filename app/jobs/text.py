@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 # Separators inside terms ("multi-GPU", "A/B", "CI/CD", "Ph.D.", "e-commerce") read as spaces.
 _SEPARATORS = set("-_/.,:;()[]{}|\"'`*•·–—!?<>=&@")
+_SEPARATOR_TABLE = {ord(ch): " " for ch in _SEPARATORS}
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#]*")
 _CLAUSE_END = re.compile(r"[\n.;:!?•,()]")
 
@@ -73,16 +74,11 @@ _FILLERS = frozenset("a an and or of the to with for in on at by as from into ev
 def normalise(text: str) -> str:
     """Lower case with separators as spaces, one character for one (characters whose lower case is
     longer, such as 'İ', stay as they are)."""
-    out = []
-    for ch in text:
-        low = ch.lower()
-        if ch in _SEPARATORS or ch.isspace():
-            out.append(" ")
-        elif len(low) == 1:
-            out.append(low)
-        else:
-            out.append(ch)
-    return "".join(out)
+    spaced = text.translate(_SEPARATOR_TABLE)
+    lowered = spaced.lower()
+    if len(lowered) == len(spaced):
+        return lowered
+    return "".join(low if len(low := ch.lower()) == 1 else ch for ch in spaced)
 
 
 def fold(text: str) -> str:
