@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import code, docs, interviews, pages, speech, topics
+from app.api.routes import code, docs, interviews, pages, plans, speech, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -88,6 +88,7 @@ def create_app(
     app.include_router(interviews.router)
     app.include_router(code.router)
     app.include_router(speech.router)
+    app.include_router(plans.router)  # issue 14: POST /api/plans/preview
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)
     return app

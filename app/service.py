@@ -30,13 +30,14 @@ from app.engine.machine import (
     Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Next,
     OfferRetry, Retry, Skip, Start, Status, transition,
 )
-from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
+from app.engine.plan import FeedbackMode, InterviewOptions, refuse_unavailable
 from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
 from app.examiners.base import Exchange, GradingRequest
 from app.examiners.code_grade import with_tests
 from app.examiners.fallback import FallbackExaminer
 from app.interviewer.base import Interviewer, ReplyContext
 from app.interviewer.offline import OfflineInterviewer
+from app.jobs.plans import JobPlans
 from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow, utcnow
 from app.records import AnswerWritten, GradeWritten, LoadedInterview, SpokenAnswer, Step
@@ -78,12 +79,22 @@ class InterviewService(CodeQuestions, Recovery):
         self.grader = grader
         self.interviewer = interviewer
         self.offline_interviewer = OfflineInterviewer()
+        self.job_plans = JobPlans.for_interviewer(bank, interviewer)  # issue 14: a job description as the plan
         self.topic_titles = {tid: topic.title for tid, topic in bank.topics.items()}
         self._streams = ReplyStreams()
         self.pdfs = PdfRenders(settings.pdf_concurrency, settings.pdf_cache_size)
+        self._banks: dict[frozenset[str], QuestionBank] = {}
         self.code_runner = CodeRunner(settings)  # probed at start-up (app lifespan), off the event loop
         self._recovering: dict[str, asyncio.Future[TurnReply]] = {}  # interview id -> its re-grading
         self._started = utcnow()
+
+    def _bank_without(self, kinds: frozenset[str]) -> QuestionBank:
+        """The bank without questions of ``kinds`` (made once per set of kinds)."""
+        if not kinds:
+            return self.bank
+        if kinds not in self._banks:
+            self._banks[kinds] = self.bank.without_types(kinds)
+        return self._banks[kinds]
 
     # Commands ------------------------------------------------------------------------------
 
@@ -91,7 +102,10 @@ class InterviewService(CodeQuestions, Recovery):
         interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
         runs_ok, why_not = await self.code_runner.check_available()
-        plan = build_plan(options, self.bank, seed=secrets.randbits(32), unavailable={} if runs_ok else {"code": why_not})
+        unavailable = {} if runs_ok else {"code": why_not}
+        refuse_unavailable(options, unavailable)
+        # A question type this server cannot ask is left out of the bank the plan is drawn from.
+        plan = await self.job_plans.build(options, seed=secrets.randbits(32), bank=self._bank_without(frozenset(unavailable)))
         state, actions = transition(plan, InterviewState(), Start())
         ctx = ReplyContext(
             kind="greeting",

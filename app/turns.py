@@ -101,6 +101,7 @@ def view_of(interview: LoadedInterview, topic_titles: dict[str, str], describe: 
         progress=progress_of(plan, state, topic_titles),
         current=prompt_of(open_turn, state, describe, thread_runs(interview)) if open_turn else None,
         created_at=interview.row.created_at, finished_at=interview.row.finished_at,
+        plan_explanation=plan.explanation,
     )
 
 

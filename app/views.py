@@ -10,6 +10,7 @@ from app.code_runs import CodeRunOutcome
 from app.engine.machine import InterviewState, Status
 from app.engine.plan import InterviewOptions, InterviewPlan
 from app.examiners.base import Grade
+from app.jobs.explanation import PlanExplanation
 
 
 class Progress(BaseModel):
@@ -18,7 +19,7 @@ class Progress(BaseModel):
     topic_id: str | None
     topic_title: str | None
     question_number: int = Field(description="1-based index of the current question within its topic")
-    questions_per_topic: int
+    questions_per_topic: int = Field(description="Questions in the current topic (a job-description plan varies it)")
     questions_done: int
     questions_total: int
 
@@ -57,6 +58,8 @@ class InterviewView(BaseModel):
     current: CurrentPrompt | None
     created_at: datetime
     finished_at: datetime | None = None
+    plan_explanation: PlanExplanation | None = Field(
+        default=None, description="A plan built from a job description: the reason for each choice (issue 14)")
 
 
 class HistoryEntry(InterviewView):
@@ -87,7 +90,7 @@ def progress_of(plan: InterviewPlan, state: InterviewState, topic_titles: dict[s
         topic_id=None if over else topic_id,
         topic_title=None if over or topic_id is None else topic_titles.get(topic_id),
         question_number=max(state.asked_in_topic, 1),
-        questions_per_topic=plan.options.questions_per_topic,
+        questions_per_topic=plan.questions_in(index),
         questions_done=state.questions_done,
         questions_total=plan.total_questions,
     )

@@ -119,6 +119,12 @@ class QuestionBank:
     def code_task(self, question_id: str) -> "CodeTask | None":
         return self.code_tasks.get(question_id)
 
+    def without_types(self, kinds: frozenset[str]) -> "QuestionBank":
+        """The same bank without the questions of ``kinds`` (a type this server cannot ask now)."""
+        topics = {tid: t.model_copy(update={"questions": tuple(q for q in t.questions if q.type not in kinds)})
+                  for tid, t in self.topics.items()}
+        return QuestionBank(topics=topics, file_hashes=self.file_hashes, code_tasks=self.code_tasks)
+
     def topic(self, topic_id: str) -> Topic:
         return self.topics[topic_id]
 

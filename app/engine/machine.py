@@ -200,7 +200,7 @@ def transition(plan: InterviewPlan, state: InterviewState, event: Event) -> tupl
 
 
 def _next_question(plan: InterviewPlan, s: InterviewState) -> tuple[InterviewState, list[Action]]:
-    per_topic = plan.options.questions_per_topic
+    per_topic = plan.questions_in(s.topic_index)  # a job-description plan counts per topic
     new_topic = False
     if s.current is not None and s.asked_in_topic >= per_topic:
         s.topic_index += 1

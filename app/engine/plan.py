@@ -16,11 +16,14 @@ from app.bank.loader import QuestionBank
 from app.bank.schema import Question
 from app.bank.types import QuestionType, Role, Seniority
 from app.errors import InvalidPlan
+from app.jobs.explanation import PlanExplanation
 from app.sanitize import clean_text
 
 _JOINERS = {"\u200c", "\u200d"}  # zero-width non-joiner and joiner: parts of how some names are written
 
 DEFAULT_TOPIC_COUNT = 3
+# A job posting is a page or two; the whole of a long one fits well under this (issue 14, app/jobs/).
+MAX_JOB_DESCRIPTION_CHARS = 20_000
 
 
 class Difficulty(StrEnum):
@@ -83,6 +86,12 @@ class InterviewOptions(BaseModel):
     time_limit_seconds: int | None = Field(
         default=None, ge=30, le=3600,
         description="A time per question: the page counts down and warns when it is up (answers are never cut off)")
+    # Issue 14: a job description as the plan (app/jobs/). Untrusted text, cleaned like the name.
+    job_description: str | None = Field(
+        default=None, json_schema_extra={"maxLength": MAX_JOB_DESCRIPTION_CHARS},
+        description="A job posting or a role title: topics, counts per topic, question types and focus are "
+        "weighted by what it asks for (chosen topics, types and focus still win). POST /api/plans/preview shows "
+        f"the plan and its reasons first. At most {MAX_JOB_DESCRIPTION_CHARS} characters")
 
     @field_validator("question_types")
     @classmethod
@@ -105,6 +114,20 @@ class InterviewOptions(BaseModel):
         visible = "".join(ch for ch in clean_text(name) if unicodedata.category(ch) != "Cf" or ch in _JOINERS)
         return " ".join(visible.split()) or None
 
+    @field_validator("job_description")
+    @classmethod
+    def _clean_job_description(cls, text: str | None) -> str | None:
+        """Cleaned like every untrusted text; blank means none; a posting past the limit is refused
+        with what to do (pydantic's own message would not say)."""
+        if text is None:
+            return None
+        text = clean_text(text).strip()
+        if len(text) > MAX_JOB_DESCRIPTION_CHARS:
+            raise ValueError(
+                f"the job description has {len(text)} characters, over the limit of {MAX_JOB_DESCRIPTION_CHARS}: "
+                "paste the role's summary, responsibilities and requirements (benefits and company history can go)")
+        return text or None
+
 
 class QuestionRef(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -117,46 +140,43 @@ class QuestionRef(BaseModel):
 class TopicPlan(BaseModel):
     topic_id: str
     candidates: list[QuestionRef]
+    # A plan from a job description gives each topic its own count (issue 14); none: questions_per_topic.
+    questions: int | None = Field(default=None, ge=1)
 
 
 class InterviewPlan(BaseModel):
     options: InterviewOptions
     topics: list[TopicPlan]
+    explanation: PlanExplanation | None = Field(
+        default=None, description="A plan from a job description: the reason for each choice")
+
+    def questions_in(self, topic_index: int) -> int:
+        """How many questions the topic at ``topic_index`` asks."""
+        if not 0 <= topic_index < len(self.topics):
+            return self.options.questions_per_topic
+        return self.topics[topic_index].questions or self.options.questions_per_topic
 
     @property
     def total_questions(self) -> int:
-        return len(self.topics) * self.options.questions_per_topic
+        return sum(self.questions_in(i) for i in range(len(self.topics)))
 
 
-def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int, unavailable: dict[str, str] | None = None) -> InterviewPlan:
-    """Choose topics and order each topic's questions. ``seed`` makes the shuffle reproducible.
-    ``unavailable``: question types this server cannot ask now, with why (code questions without a
-    sandbox); they are left out, and asking for them alone is refused with the reason."""
-    unknown = [t for t in options.topics if t not in bank.topics]
-    if unknown:
-        raise InvalidPlan(
-            f"unknown topic ids: {unknown}",
-            hint=f"choose from: {sorted(bank.topics)} (GET /api/topics lists them)",
-        )
-    unavailable = unavailable or {}
-    if options.question_types and all(t in unavailable for t in options.question_types):
-        raise InvalidPlan(
-            f"{', '.join(options.question_types)} questions cannot be asked on this server: "
-            + "; ".join(unavailable[t] for t in options.question_types),
-            hint="choose other question types",
-        )
+def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int) -> InterviewPlan:
+    """Choose topics and order each topic's questions. ``seed`` makes the shuffle reproducible."""
+    if options.job_description:  # issue 14: the posting weighs topics, counts, types and focus
+        from app.jobs.planner import build_job_plan  # noqa: PLC0415 (it builds on this module)
 
-    def wanted(q: Question) -> bool:
-        return q.type not in unavailable and (not options.question_types or q.type in options.question_types)
-
+        return build_job_plan(options, bank, seed)
+    check_topics(options, bank)
     rng = random.Random(seed)
     topic_ids = options.topics or _balanced_topics(bank, rng)
     plans = []
     for topic_id in topic_ids:
-        questions = [q for q in bank.topic(topic_id).questions if wanted(q)]
+        questions = [q for q in bank.topic(topic_id).questions if not options.question_types or q.type in options.question_types]
         if len(questions) < options.questions_per_topic:
             kinds = f" of types {options.question_types}" if options.question_types else ""
-            having = [t for t in bank.topics if sum(wanted(q) for q in bank.topic(t).questions) >= options.questions_per_topic]
+            having = [t for t in bank.topics if sum(not options.question_types or q.type in options.question_types
+                                                    for q in bank.topic(t).questions) >= options.questions_per_topic]
             raise InvalidPlan(
                 f"topic {topic_id!r} has {len(questions)} questions{kinds}, fewer than questions_per_topic="
                 f"{options.questions_per_topic}",
@@ -172,6 +192,27 @@ def build_plan(options: InterviewOptions, bank: QuestionBank, seed: int, unavail
         refs = [QuestionRef(topic_id=topic_id, question_id=q.id, difficulty=q.difficulty) for q in questions]
         plans.append(TopicPlan(topic_id=topic_id, candidates=refs))
     return InterviewPlan(options=options, topics=plans)
+
+
+def refuse_unavailable(options: InterviewOptions, unavailable: dict[str, str]) -> None:
+    """Refuse an interview of only question types this server cannot ask now (code questions without a
+    sandbox), saying why; a mix that includes them just leaves them out (the service plans from a bank
+    without them)."""
+    if options.question_types and all(t in unavailable for t in options.question_types):
+        raise InvalidPlan(
+            f"{', '.join(options.question_types)} questions cannot be asked on this server: "
+            + "; ".join(unavailable[t] for t in options.question_types),
+            hint="choose other question types",
+        )
+
+
+def check_topics(options: InterviewOptions, bank: QuestionBank) -> None:
+    unknown = [t for t in options.topics if t not in bank.topics]
+    if unknown:
+        raise InvalidPlan(
+            f"unknown topic ids: {unknown}",
+            hint=f"choose from: {sorted(bank.topics)} (GET /api/topics lists them)",
+        )
 
 
 def _weighted_order(questions: list[Question], rng: random.Random, focus: Focus) -> list[Question]:

@@ -147,7 +147,8 @@ def build_transcript(
     return Transcript(
         viva_version=viva_version(), id=row.id, status=row.status, created_at=row.created_at,
         finished_at=row.finished_at, options=row.options, examiner=row.examiner, questions=questions,
-        questions_planned=len((row.plan or {}).get("topics", [])) * int((row.options or {}).get("questions_per_topic", 1)) or None,
+        questions_planned=_questions_planned(row),
+        plan_explanation=(row.plan or {}).get("explanation"),
         topics=topics, overall=_mean(all_scores), summary=row.summary,
         usage={"prompt_tokens": row.prompt_tokens, "completion_tokens": row.completion_tokens},
         rubric_hashes=rubric_hashes,
@@ -158,6 +159,12 @@ def build_transcript(
             summary_examiner=(row.summary or {}).get("examiner"), prompts_dir=prompts_dir,
         ),
     )
+
+
+def _questions_planned(row: InterviewRow) -> int | None:
+    """The plan's question count; a job-description plan gives each topic its own (``questions``)."""
+    per_topic = int((row.options or {}).get("questions_per_topic", 1))
+    return sum(int(t.get("questions") or per_topic) for t in (row.plan or {}).get("topics", [])) or None
 
 
 def build_summary_context(row: InterviewRow, turns: list[TurnRow], bank: QuestionBank) -> SummaryContext:

@@ -55,6 +55,10 @@ def options(t: Transcript) -> list[tuple[str, str]]:
     chosen = opts.pop("topics", None) or []
     rows = [("Topics", ", ".join(titles.get(x, x) for x in chosen) if chosen else "balanced set chosen by Viva")]
     name = opts.pop("candidate_name", None)
+    posting = opts.pop("job_description", None)
+    if posting:  # a page or two of text: its first line (the title, usually) and its size
+        head = str(posting).strip().splitlines()[0]
+        rows.append(("Job description", f"{head[:80]}{'...' if len(head) > 80 else ''} ({len(str(posting))} characters)"))
     for key, label in _OPTION_LABELS.items():
         if key in opts:
             value = opts.pop(key)

@@ -33,6 +33,22 @@ def _overview(t: Transcript) -> list[str]:
     return out
 
 
+def _plan(t: Transcript) -> list[str]:
+    """Why a plan built from a job description is what it is (the quotes are the candidate's text)."""
+    e = t.plan_explanation
+    if e is None:
+        return []
+    out = ["", "## Why this plan", ""] + paragraphs(e.summary)
+    if e.reasons:
+        out += [""] + [f"- {one_line(r.text)}" for r in e.reasons]
+    if e.priorities:
+        out += ["", "**The role's priorities**", ""]
+        out += [f"- {one_line(p.text)} (“{one_line(p.evidence)}”)" for p in e.priorities]
+    elif e.priorities_note:
+        out += ["", f"*{one_line(e.priorities_note)}*"]
+    return out
+
+
 def _summary(t: Transcript) -> list[str]:
     s = t.summary
     if s is None:
@@ -134,7 +150,7 @@ def _reproducibility(t: Transcript) -> list[str]:
 
 
 def render_markdown(t: Transcript) -> str:
-    out = _overview(t) + _summary(t) + ["", "## Questions"]
+    out = _overview(t) + _plan(t) + _summary(t) + ["", "## Questions"]
     for n, q in enumerate(t.questions, 1):
         out += _question(n, q)
     out += _reproducibility(t)

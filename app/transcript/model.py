@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
+from app.jobs.explanation import PlanExplanation
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.examiners.base import Grade
@@ -148,3 +149,5 @@ class Transcript(BaseModel):
     rubric_hashes: dict[str, str] = Field(description="Topic id -> sha256 of its rubric file (as in reproducibility)")
     duration_seconds: float | None = Field(default=None, description="From the start to the last answer")
     reproducibility: Reproducibility | None = None
+    plan_explanation: PlanExplanation | None = Field(
+        default=None, description="A plan built from a job description: the reason for each choice, quoting the posting")

@@ -22,7 +22,7 @@ from app.api.deps import BankDep, ServiceDep, SettingsDep
 from app.api.routes.topics import describe_examiner
 from app.bank.types import QUESTION_TYPES, ROLES, SENIORITY, TYPE_LABELS
 from app.config import Settings
-from app.engine.plan import DEFAULT_TOPIC_COUNT
+from app.engine.plan import DEFAULT_TOPIC_COUNT, MAX_JOB_DESCRIPTION_CHARS
 from app.transcript.build import viva_version
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -99,6 +99,7 @@ async def start_page(request: Request, bank: BankDep, settings: SettingsDep, ser
         unavailable_types={} if code_runs else {"code": why_no_code},
         # Runs allowed without the sandbox (a single-user laptop, by explicit setting): said where it matters.
         unsandboxed_code=code_runs and settings.unsandboxed_code_runs and service.code_runner.sandbox.unsandboxed_now,
+        max_job_description_chars=MAX_JOB_DESCRIPTION_CHARS,
     )
 
 

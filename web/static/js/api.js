@@ -151,6 +151,8 @@ export const api = {
   info: () => request("GET", "/api/info"),
   topics: () => request("GET", "/api/topics"),
   create: (options) => request("POST", "/api/interviews", { body: options }),
+  // The plan a job description gives, with its reasons; no interview is created.
+  previewPlan: (options) => request("POST", "/api/plans/preview", { body: options }),
   view: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}`, { id }),
   transcript: (id) => request("GET", `/api/interviews/${encodeURIComponent(id)}/transcript.json`, { id }),
   // Several interviews in one call: [{id, token}] -> views with their overall score (unknown ids left out).

@@ -1,6 +1,7 @@
 // Start page: read the options, create the interview, keep its token, open the chat.
 import { api, saveInterview } from "./api.js";
 import { $, notice } from "./dom.js";
+import { renderPlan } from "./plan.js";
 
 const form = $("#start-form");
 const errorBox = $("#start-error");
@@ -54,8 +55,38 @@ function readOptions() {
     difficulty: String(data.get("difficulty")),
     feedback: String(data.get("feedback")),
     candidate_name: name || null,
+    job_description: String(data.get("job_description") || "").trim() || null,
   };
 }
+
+// A job description as the plan: preview it (topics, counts and why) before starting.
+const planBox = $("#plan-preview");
+const previewButton = $("#preview-plan");
+previewButton.addEventListener("click", async () => {
+  notice(errorBox, "");
+  let options;
+  try {
+    options = readOptions();
+  } catch (e) {
+    notice(errorBox, e.message, "error");
+    return;
+  }
+  if (!options.job_description) {
+    notice(errorBox, "Paste a job description or a role title first.", "error");
+    $("#job_description").focus();
+    return;
+  }
+  previewButton.disabled = true;
+  try {
+    renderPlan(planBox, await api.previewPlan(options));
+  } catch (e) {
+    notice(errorBox, e.describe ? e.describe() : String(e.message || e), "error");
+  } finally {
+    previewButton.disabled = false;
+  }
+});
+// A preview describes the posting it was made from: an edit makes it stale.
+$("#job_description").addEventListener("input", () => { planBox.hidden = true; });
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
