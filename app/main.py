@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import docs, interviews, pages, topics
+from app.api.routes import docs, interviews, pages, profiles, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -24,6 +24,9 @@ from app.examiners.factory import build_examiner_and_interviewer, grading_examin
 from app.examiners.offline import prepare as prepare_offline_examiner
 from app.interviewer.base import Interviewer
 from app.logs import configure_logging
+from app.models import utcnow
+from app.profiles.service import Clock, ProfileService
+from app.profiles.store import ProfileStore
 from app.service import InterviewService
 from app.store import InterviewStore
 from app.transcript.build import viva_version
@@ -33,11 +36,13 @@ log = logging.getLogger("viva")
 
 def create_app(
     settings: Settings | None = None, *, examiner: Examiner | None = None, interviewer: Interviewer | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
     """Build the app from settings; nothing is read or connected at import time.
 
     This is the composition root: the examiner and interviewer come from settings unless given (tests
-    and benches inject theirs here); either way grading runs through the one fallback policy."""
+    and benches inject theirs here); either way grading runs through the one fallback policy. ``clock``:
+    the profiles' notion of now (tests move it ahead to see review items fall due)."""
     settings = settings or Settings()
     bank = load_bank(settings.rubrics_dir)
     engine = make_engine(settings.database_url)
@@ -45,6 +50,7 @@ def create_app(
         configured_examiner, configured_interviewer = build_examiner_and_interviewer(settings)
         examiner, interviewer = examiner or configured_examiner, interviewer or configured_interviewer
     service = InterviewService(settings, bank, InterviewStore(engine), grading_examiner(settings, examiner), interviewer)
+    profile_service = ProfileService(ProfileStore(engine), bank, now=clock or utcnow, prompts_dir=settings.prompts_dir)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -76,6 +82,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.service = service
+    app.state.profiles = profile_service
     app.state.rate_limits = RateLimits(settings)
     errors.install(app)
     middleware.install(app, settings.max_body_bytes)
@@ -83,6 +90,7 @@ def create_app(
         app.add_middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_hosts)
     app.include_router(topics.router)
     app.include_router(interviews.router)
+    app.include_router(profiles.router)
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)
     return app

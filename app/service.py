@@ -28,7 +28,7 @@ from app.engine.machine import (
     Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Next,
     OfferRetry, Retry, Skip, Start, Status, transition,
 )
-from app.engine.plan import FeedbackMode, InterviewOptions, build_plan
+from app.engine.plan import FeedbackMode, InterviewOptions, InterviewPlan, build_plan
 from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
 from app.examiners.base import Exchange, GradingRequest
 from app.examiners.fallback import FallbackExaminer
@@ -38,6 +38,7 @@ from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow, utcnow
 from app.records import AnswerWritten, GradeWritten, LoadedInterview, Step
 from app.recovery import Recovery
+from app.review.plan import aim_at_weak_points
 from app.sanitize import clean_text
 from app.store import InterviewStore
 from app.transcript.build import build_summary_context, build_transcript
@@ -81,15 +82,20 @@ class InterviewService(Recovery):
 
     # Commands ------------------------------------------------------------------------------
 
-    async def create(self, options: InterviewOptions) -> CreatedInterview:
+    async def create(
+        self, options: InterviewOptions, *, profile_id: str | None = None, plan: InterviewPlan | None = None,
+    ) -> CreatedInterview:
+        """``profile_id``: the practice profile it belongs to; ``plan``: a plan made elsewhere (a review
+        interview's, from the profile's due items) instead of one built from ``options``."""
         interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
-        plan = build_plan(options, self.bank, seed=secrets.randbits(32))
+        plan = plan or build_plan(options, self.bank, seed=secrets.randbits(32))
         state, actions = transition(plan, InterviewState(), Start())
         ctx = ReplyContext(
             kind="greeting",
             candidate_name=options.candidate_name,
-            topic_titles=[self.topic_titles[t.topic_id] for t in plan.topics],
+            # A review plan has a step per question: name each topic once.
+            topic_titles=list(dict.fromkeys(self.topic_titles[t.topic_id] for t in plan.topics)),
             total_questions=plan.total_questions,
             follow_ups=options.max_follow_ups > 0,
             practice=options.practice,
@@ -106,6 +112,7 @@ class InterviewService(Recovery):
             options=options.model_dump(mode="json"),
             plan=plan.model_dump(mode="json"),
             state=state.model_dump(mode="json"),
+            profile_id=profile_id,
         )
         await to_thread.run_sync(self.store.create, row, turn)
         log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})
@@ -209,6 +216,8 @@ class InterviewService(Recovery):
             thread=[Exchange(prompt=t.prompt, answer=t.answer or "") for t in thread],
         )
         grade = await self.grader.grade_answer(request, tokens_spent=interview.tokens_spent)
+        # Review interviews (issue 14): the follow-up asks about the weak points this question came back for.
+        grade = aim_at_weak_points(grade, request.question, interview.plan.weak_points.get(f"{ref.topic_id}/{ref.question_id}", []))
         return await self._advance(
             interview, version, Graded(overall=grade.overall, follow_up=grade.follow_up),
             graded=GradeWritten(thread[-1].seq, grade), answered=request, on_chunk=on_chunk,

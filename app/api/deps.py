@@ -5,14 +5,18 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from app.api.ratelimit import RateLimits
 from app.bank.loader import QuestionBank
 from app.config import Settings
+from app.profiles.service import PROFILE_HEADER, ProfileService
+from app.profiles.tables import ProfileRow
 from app.service import InterviewService
 
 _bearer = HTTPBearer(auto_error=False, description="The interview's token, from POST /api/interviews")
+_profile_key = APIKeyHeader(name=PROFILE_HEADER, auto_error=False,
+                            description="A practice profile's key, from POST /api/profiles")
 
 
 def get_settings(request: Request) -> Settings:
@@ -31,7 +35,24 @@ def get_token(credentials: Annotated[HTTPAuthorizationCredentials | None, Depend
     return credentials.credentials if credentials else None
 
 
+def get_profiles(request: Request) -> ProfileService:
+    return request.app.state.profiles
+
+
+def get_profile_key(key: Annotated[str | None, Depends(_profile_key)]) -> str | None:
+    return key
+
+
+async def get_profile(profiles: Annotated[ProfileService, Depends(get_profiles)],
+                      key: Annotated[str | None, Depends(get_profile_key)]) -> ProfileRow:
+    """The profile the request's key opens (401 without a key, 404 for a wrong one)."""
+    return await profiles.open(key)
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+ProfilesDep = Annotated[ProfileService, Depends(get_profiles)]
+ProfileKeyDep = Annotated[str | None, Depends(get_profile_key)]
+ProfileDep = Annotated[ProfileRow, Depends(get_profile)]
 ServiceDep = Annotated[InterviewService, Depends(get_service)]
 BankDep = Annotated[QuestionBank, Depends(get_bank)]
 TokenDep = Annotated[str | None, Depends(get_token)]

@@ -82,6 +82,11 @@ class InterviewOptions(BaseModel):
     time_limit_seconds: int | None = Field(
         default=None, ge=30, le=3600,
         description="A time per question: the page counts down and warns when it is up (answers are never cut off)")
+    # Weak-spot review (issue 14): the plan comes from the profile's review items, not from the bank.
+    review: bool = Field(
+        default=False,
+        description="A review interview: asks the questions whose review items are due (needs the X-Viva-Profile "
+        "header); with topics, every weak point of those topics. questions_per_topic and question_types are ignored")
 
     @field_validator("question_types")
     @classmethod
@@ -121,6 +126,8 @@ class TopicPlan(BaseModel):
 class InterviewPlan(BaseModel):
     options: InterviewOptions
     topics: list[TopicPlan]
+    # Review interviews (issue 14): "topic/question" -> the key point ids its follow-ups aim at.
+    weak_points: dict[str, list[str]] = {}
 
     @property
     def total_questions(self) -> int:
