@@ -49,7 +49,8 @@ def create_app(
     if examiner is None or interviewer is None:
         configured_examiner, configured_interviewer = build_examiner_and_interviewer(settings)
         examiner, interviewer = examiner or configured_examiner, interviewer or configured_interviewer
-    service = InterviewService(settings, bank, InterviewStore(engine), grading_examiner(settings, examiner), interviewer)
+    store = InterviewStore(engine, now=clock or utcnow)
+    service = InterviewService(settings, bank, store, grading_examiner(settings, examiner), interviewer)
     profile_service = ProfileService(ProfileStore(engine), bank, now=clock or utcnow, prompts_dir=settings.prompts_dir)
 
     @asynccontextmanager

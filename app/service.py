@@ -113,6 +113,7 @@ class InterviewService(Recovery):
             plan=plan.model_dump(mode="json"),
             state=state.model_dump(mode="json"),
             profile_id=profile_id,
+            created_at=(started := self.store.now()), updated_at=started,
         )
         await to_thread.run_sync(self.store.create, row, turn)
         log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})

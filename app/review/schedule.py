@@ -3,7 +3,8 @@
 Every missed or contradicted key point becomes an item; each later verdict on it is a review:
 contradicted rates ``Again``, missed ``Hard``, covered ``Good``. A misconception therefore comes back
 sooner than a point merely missed (12 h against 18 h for a new item), and a point met correctly
-graduates: it leaves the weak spots, and FSRS brings it back days later to check it stayed.
+graduates: it leaves the weak spots, and FSRS brings it back days later to check it stayed. A point
+missed again after it graduated was forgotten: that is ``Again`` (FSRS counts ``Hard`` as recalled).
 
 The items are not stored apart: they are replayed from the stored grades (the source of truth) on
 each read, which is deterministic (no fuzzing) and cannot drift from the interviews, their export or
@@ -15,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from fsrs import Card, Rating, Scheduler
+from fsrs import Card, Rating, Scheduler, State
 from pydantic import BaseModel, Field
 
 from app.review.outcomes import QuestionOutcome, Verdict
@@ -58,7 +59,10 @@ def schedule(outcomes: Sequence[QuestionOutcome]) -> list[ReviewItem]:
             if held is None and point.verdict == "covered":
                 continue  # met on first sight: nothing to review
             card = held[0] if held else Card(card_id=len(cards) + 1, due=outcome.at)
-            card, _log = SCHEDULER.review_card(card, RATING[point.verdict], outcome.at)
+            rating = RATING[point.verdict]
+            if rating is Rating.Hard and card.state is State.Review:
+                rating = Rating.Again
+            card, _log = SCHEDULER.review_card(card, rating, outcome.at)
             before = held[1] if held else None
             weak = point.verdict != "covered"
             cards[key] = (card, ReviewItem(
