@@ -1,0 +1,84 @@
+// The practice profile of this browser (issue 14): its key lives in localStorage and travels only in
+// the X-Viva-Profile header. The first interview makes it; the progress page moves, exports or deletes it.
+import { request, saveInterview, knownInterviews, forgetInterview, clearDrafts } from "./api.js";
+
+const PROFILE_KEY = "viva.profile";
+
+export function profileKey() {
+  try {
+    const stored = JSON.parse(localStorage.getItem(PROFILE_KEY) || "null");
+    return stored && typeof stored.key === "string" ? stored.key : null;
+  } catch {
+    return null;
+  }
+}
+
+export function profileId() {
+  const key = profileKey();
+  return key ? key.split(".")[0] : null;
+}
+
+function keep(created) {
+  localStorage.setItem(PROFILE_KEY, JSON.stringify({ key: created.key, saved_at: new Date().toISOString() }));
+}
+
+/** This browser's profile key, made now if it has none. */
+export async function ensureProfile() {
+  const key = profileKey();
+  if (key) return key;
+  const created = await request("POST", "/api/profiles", { body: {} });
+  keep(created);
+  return created.key;
+}
+
+const withKey = () => ({ "X-Viva-Profile": profileKey() || "" });
+
+/** POST /api/interviews for this browser's profile (made first when there is none). A key the server no
+ * longer knows (the profile was deleted elsewhere) is dropped and a new profile made. */
+export async function createInterview(options) {
+  await ensureProfile();
+  try {
+    return await request("POST", "/api/interviews", { body: options, extraHeaders: withKey() });
+  } catch (e) {
+    if (e.status !== 404 || e.code !== "not_found" || options.review) throw e;
+    localStorage.removeItem(PROFILE_KEY);
+    await ensureProfile();
+    return request("POST", "/api/interviews", { body: options, extraHeaders: withKey() });
+  }
+}
+
+/** Start an interview (a review, or a topic) and open it. */
+export async function startInterview(options) {
+  const created = await createInterview(options);
+  saveInterview(created.id, created.token, { profile: profileId(), created_at: created.created_at });
+  window.location.assign(`/interview/${encodeURIComponent(created.id)}`);
+}
+
+export const profileApi = {
+  progress: () => request("GET", "/api/profile/progress", { extraHeaders: withKey() }),
+  review: () => request("GET", "/api/profile/review", { extraHeaders: withKey() }),
+  exportAll: () => request("GET", "/api/profile/export", { extraHeaders: withKey(), timeoutMs: 120000 }),
+  deviceCode: () => request("POST", "/api/profile/device-code", { body: {}, extraHeaders: withKey() }),
+  async redeem(code) {
+    const created = await request("POST", "/api/profiles/redeem", { body: { code } });
+    keep(created);
+    return created;
+  },
+  async remove() {
+    const id = profileId();
+    const deleted = await request("DELETE", "/api/profile", { extraHeaders: withKey() });
+    forgetProfile(id);
+    return deleted;
+  },
+};
+
+/** Drop the profile's key and its interviews' keys from this browser. */
+export function forgetProfile(id) {
+  localStorage.removeItem(PROFILE_KEY);
+  for (const entry of knownInterviews()) {
+    if (entry.profile === id) {
+      forgetInterview(entry.id);
+      clearDrafts(entry.id);
+    }
+  }
+}
