@@ -7,8 +7,10 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
 
 from anyio import to_thread
+from sqlalchemy.engine import Engine
 from fastapi import FastAPI
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 
@@ -30,6 +32,9 @@ from app.profiles.store import ProfileStore
 from app.service import InterviewService
 from app.store import InterviewStore
 from app.transcript.build import viva_version
+
+if TYPE_CHECKING:
+    from app.accounts.service import AccountService
 
 log = logging.getLogger("viva")
 
@@ -84,6 +89,7 @@ def create_app(
     app.state.settings = settings
     app.state.service = service
     app.state.profiles = profile_service
+    app.state.accounts = _accounts(settings, engine, clock or utcnow)
     app.state.rate_limits = RateLimits(settings)
     errors.install(app)
     middleware.install(app, settings.max_body_bytes)
@@ -92,9 +98,24 @@ def create_app(
     app.include_router(topics.router)
     app.include_router(interviews.router)
     app.include_router(profiles.router)
+    if app.state.accounts is not None:
+        from app.api.routes import accounts
+        app.include_router(accounts.router)
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)
     return app
+
+
+def _accounts(settings: Settings, engine: Engine, clock: Clock) -> AccountService | None:
+    """Accounts when VIVA_ACCOUNTS is on (argon2-cffi is then needed: the ``accounts`` extra)."""
+    if not settings.accounts:
+        return None
+    try:
+        from app.accounts.service import AccountService
+        from app.accounts.store import AccountStore
+    except ImportError as exc:
+        raise RuntimeError("VIVA_ACCOUNTS=on needs argon2-cffi: pip install 'viva[accounts]'") from exc
+    return AccountService(AccountStore(engine), clock)
 
 
 async def _recover(service: InterviewService) -> None:

@@ -43,15 +43,28 @@ def get_profile_key(key: Annotated[str | None, Depends(_profile_key)]) -> str | 
     return key
 
 
+async def get_optional_profile(request: Request, profiles: Annotated[ProfileService, Depends(get_profiles)],
+                               key: Annotated[str | None, Depends(get_profile_key)]) -> ProfileRow | None:
+    """The profile the request's key opens (404 for a wrong key), else with accounts on the profile of
+    the signed-in session (403 for a change without its CSRF token), else None."""
+    if key:
+        return await profiles.open(key)
+    accounts = request.app.state.accounts
+    if accounts is None:
+        return None
+    return await accounts.profile_for(request.cookies.get(accounts.cookie), request.headers.get(accounts.csrf_header),
+                                      changes=request.method not in ("GET", "HEAD", "OPTIONS"))
+
+
 async def get_profile(profiles: Annotated[ProfileService, Depends(get_profiles)],
-                      key: Annotated[str | None, Depends(get_profile_key)]) -> ProfileRow:
-    """The profile the request's key opens (401 without a key, 404 for a wrong one)."""
-    return await profiles.open(key)
+                      profile: Annotated[ProfileRow | None, Depends(get_optional_profile)]) -> ProfileRow:
+    """The profile of the request (401 without a key or session)."""
+    return profile if profile is not None else await profiles.open(None)
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ProfilesDep = Annotated[ProfileService, Depends(get_profiles)]
-ProfileKeyDep = Annotated[str | None, Depends(get_profile_key)]
+OptionalProfileDep = Annotated[ProfileRow | None, Depends(get_optional_profile)]
 ProfileDep = Annotated[ProfileRow, Depends(get_profile)]
 ServiceDep = Annotated[InterviewService, Depends(get_service)]
 BankDep = Annotated[QuestionBank, Depends(get_bank)]

@@ -19,7 +19,7 @@ from anyio import to_thread
 
 from app.bank.loader import QuestionBank
 from app.engine.plan import InterviewOptions, InterviewPlan
-from app.errors import InvalidPlan, NotFound, Unauthorized
+from app.errors import Forbidden, InvalidPlan, NotFound, Unauthorized
 from app.models import utcnow
 from app.profiles.progress import Progress, progress_of
 from app.profiles.store import OwnedInterview, ProfileStore
@@ -51,7 +51,7 @@ class ProfileService:
         self.prompts_dir = prompts_dir
 
     async def create(self) -> ProfileKey:
-        profile = ProfileRow(id=_new_id(), created_at=self.now())
+        profile = ProfileRow(id=new_profile_id(), created_at=self.now())
         secret = secrets.token_urlsafe(32)
         await to_thread.run_sync(self.store.create, profile, hash_token(secret))
         log.info("profile created", extra={"profile_id": profile.id})
@@ -60,7 +60,7 @@ class ProfileService:
     async def open(self, key: str | None) -> ProfileRow:
         """The profile the key opens; ``Unauthorized`` without a key, ``NotFound`` for a wrong one."""
         if not key:
-            raise Unauthorized("this needs a practice profile's key",
+            raise Unauthorized("this needs a practice profile's key (or, with accounts, a signed-in session)",
                                hint=f"send the key from POST /api/profiles as the '{PROFILE_HEADER}' header")
         match = _KEY_SHAPE.match(key.strip())
         profile = None
@@ -70,10 +70,9 @@ class ProfileService:
             raise NotFound("no profile with this key", hint="check the key; a deleted profile cannot be opened again")
         return profile
 
-    async def owner_of_new_interview(self, key: str | None, options: InterviewOptions) -> tuple[str | None, InterviewPlan | None]:
-        """For ``POST /api/interviews``: the profile the interview will belong to (None without a key),
+    async def owner_of_new_interview(self, profile: ProfileRow | None, options: InterviewOptions) -> tuple[str | None, InterviewPlan | None]:
+        """For ``POST /api/interviews``: the profile the interview will belong to (None without one),
         and for a review interview its plan, built from the profile's due items."""
-        profile = await self.open(key) if key else None
         if not options.review:
             return (profile.id if profile else None), None
         if profile is None:
@@ -107,6 +106,9 @@ class ProfileService:
         )
 
     async def device_code(self, profile: ProfileRow) -> DeviceCode:
+        if profile.owned_by_account:
+            raise Forbidden("this profile belongs to an account: it opens by signing in, not by a code",
+                            hint="sign in to the account on the other device")
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         expires = self.now() + DEVICE_CODE_TTL
         await to_thread.run_sync(self.store.add_device_code,
@@ -140,7 +142,7 @@ class ProfileService:
         return progress_of(interviews, outcomes, schedule(outcomes), self.bank, self.now())
 
 
-def _new_id() -> str:
+def new_profile_id() -> str:
     while (profile_id := secrets.token_urlsafe(16)).startswith("-"):
         pass
     return profile_id

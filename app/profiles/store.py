@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from app.accounts.tables import AccountRow, SessionRow
 from app.models import InterviewRow, TurnRow
 from app.profiles.tables import DeviceCodeRow, ProfileRow, ProfileSecretRow
 
@@ -16,6 +17,8 @@ TURN = TurnRow.__table__  # type: ignore[attr-defined]
 PROFILE = ProfileRow.__table__  # type: ignore[attr-defined]
 SECRET = ProfileSecretRow.__table__  # type: ignore[attr-defined]
 CODE = DeviceCodeRow.__table__  # type: ignore[attr-defined]
+ACCOUNT = AccountRow.__table__  # type: ignore[attr-defined]
+SESSION = SessionRow.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,12 +80,16 @@ class ProfileStore:
 
     def delete(self, profile_id: str) -> int:
         """Delete the profile and everything it holds (interviews and their turns, secrets, device
-        codes) in one transaction; how many interviews went with it."""
+        codes, and the account that owns it with its sessions) in one transaction; how many interviews
+        went with it."""
         with self.engine.begin() as conn:
             owned = select(INTERVIEW.c.id).where(INTERVIEW.c.profile_id == profile_id)
             conn.execute(TURN.delete().where(TURN.c.interview_id.in_(owned)))
             interviews = conn.execute(INTERVIEW.delete().where(INTERVIEW.c.profile_id == profile_id)).rowcount
             conn.execute(CODE.delete().where(CODE.c.profile_id == profile_id))
             conn.execute(SECRET.delete().where(SECRET.c.profile_id == profile_id))
+            owners = select(ACCOUNT.c.id).where(ACCOUNT.c.profile_id == profile_id)
+            conn.execute(SESSION.delete().where(SESSION.c.account_id.in_(owners)))
+            conn.execute(ACCOUNT.delete().where(ACCOUNT.c.profile_id == profile_id))
             conn.execute(PROFILE.delete().where(PROFILE.c.id == profile_id))
             return interviews

@@ -15,6 +15,8 @@ class ProfileRow(SQLModel, table=True):
 
     id: str = Field(primary_key=True, max_length=40)
     created_at: datetime = Field(default_factory=utcnow)
+    # Owned by an account (VIVA_ACCOUNTS=on): opened by its session only, never by key or device code.
+    owned_by_account: bool = False
 
 
 class ProfileSecretRow(SQLModel, table=True):
