@@ -157,3 +157,61 @@ def test_bad_answers_come_back_for_review_a_day_later_and_the_profile_moves_expo
     page.goto("/progress")
     page.wait_for_selector("#status:not([hidden])")
     assert "no longer on the server" in page.locator("#status").inner_text()
+
+
+@pytest.fixture(scope="module")
+def accounts_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    db = tmp_path_factory.mktemp("accounts") / "viva.db"
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{db}", rubrics_dir=FIXTURE_RUBRICS, llm_base_url=None,
+                        llm_api_key=None, rate_limit_enabled=False, log_level="WARNING", accounts=True)
+    yield from serve_in_thread(settings)
+
+
+def test_with_accounts_on_two_users_see_only_their_own_progress(browser: Any, accounts_url: str) -> None:  # noqa: F811
+    ada_ctx = browser.new_context(base_url=accounts_url)
+    bob_ctx = browser.new_context(base_url=accounts_url)
+    try:
+        ada = ada_ctx.new_page()
+        ada.goto("/")  # a first interview, before any account: the browser's own profile
+        ada.check('input[name="topics"][value="regularisation"]')
+        ada.fill("#questions_per_topic", "1")
+        ada.select_option("#difficulty", "easy")
+        ada.select_option("#max_follow_ups", "0")
+        ada.click("#start-button")
+        ada.wait_for_url(re.compile(r"/interview/[^/]+$"))
+        ada.wait_for_selector("#answer-form:not([hidden])")
+        answer_until_done(ada, lambda _text: exemplar("dropout", "wrong"))
+        ada.goto("/progress")
+        ada.wait_for_selector("#account:not([hidden])")
+        ada.fill("#account-username", "ada")
+        ada.fill("#account-password", "correct horse battery")
+        ada.click("#register-button")
+        ada.wait_for_selector("#sign-out-button:not([hidden])")
+        assert "Signed in as ada" in ada.locator("#account-status").inner_text()
+        assert stat(ada, "missed") == 3  # the browser's profile went to the account
+        assert ada.evaluate("() => localStorage.getItem('viva.profile')") is None
+        assert ada.evaluate("() => document.cookie") == ""  # the session cookie is HttpOnly
+
+        bob = bob_ctx.new_page()
+        bob.goto("/progress")
+        bob.wait_for_selector("#account:not([hidden])")
+        bob.fill("#account-username", "bob")
+        bob.fill("#account-password", "another long password")
+        bob.click("#register-button")
+        bob.wait_for_selector("#sign-out-button:not([hidden])")
+        bob.wait_for_selector("#progress:not([hidden])")
+        assert stat(bob, "interviews") == 0 and stat(bob, "missed") == 0
+        assert "Regularisation" not in bob.locator("#topic-chart").inner_text()
+        assert _serious(bob) == []
+
+        ada.click("#sign-out-button")
+        ada.wait_for_selector("#account-form:not([hidden])")
+        ada.wait_for_selector("#no-profile:not([hidden])")
+        ada.fill("#account-username", "ada")
+        ada.fill("#account-password", "correct horse battery")
+        ada.click("#sign-in-button")
+        ada.wait_for_selector("#progress:not([hidden])")
+        assert stat(ada, "interviews") == 1 and stat(ada, "missed") == 3
+    finally:
+        ada_ctx.close()
+        bob_ctx.close()

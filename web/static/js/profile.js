@@ -1,5 +1,7 @@
 // The practice profile of this browser (issue 14): its key lives in localStorage and travels only in
 // the X-Viva-Profile header. The first interview makes it; the progress page moves, exports or deletes it.
+// With accounts on (VIVA_ACCOUNTS=on) and signed in, the session cookie opens the profile instead, and
+// every change carries the session's CSRF token.
 import { request, saveInterview, knownInterviews, forgetInterview, clearDrafts } from "./api.js";
 
 const PROFILE_KEY = "viva.profile";
@@ -18,6 +20,11 @@ export function profileId() {
   return key ? key.split(".")[0] : null;
 }
 
+/** The id of the profile in use: the signed-in account's, else this browser's key's. */
+export function currentProfileId() {
+  return signedIn() ? signedIn().profile_id : profileId();
+}
+
 function keep(created) {
   localStorage.setItem(PROFILE_KEY, JSON.stringify({ key: created.key, saved_at: new Date().toISOString() }));
 }
@@ -31,11 +38,58 @@ export async function ensureProfile() {
   return created.key;
 }
 
-const withKey = () => ({ "X-Viva-Profile": profileKey() || "" });
+// Accounts: undefined until asked; then {enabled, session: {username, profile_id, csrf} | null}.
+let account;
+
+export async function accountState() {
+  if (account === undefined) {
+    try {
+      account = { enabled: true, session: await request("GET", "/api/session") };
+    } catch (e) {
+      account = { enabled: e.status !== 404, session: null };
+    }
+  }
+  return account;
+}
+
+function signedIn() {
+  return account && account.session ? account.session : null;
+}
+
+// The credentials of a profile request: the session's CSRF token when signed in, else the key.
+const withKey = () => (signedIn() ? { "X-Viva-CSRF": signedIn().csrf } : { "X-Viva-Profile": profileKey() || "" });
+
+/** True when this browser can open a profile (a key, or a signed-in account). */
+export async function hasProfile() {
+  await accountState();
+  return Boolean(signedIn() || profileKey());
+}
+
+export const accounts = {
+  async register(username, password) {
+    // The browser's profile, if any, goes to the new account (its key stops working: dropped here).
+    const key = profileKey();
+    const session = await request("POST", "/api/accounts", { body: { username, password }, extraHeaders: key ? { "X-Viva-Profile": key } : {} });
+    localStorage.removeItem(PROFILE_KEY);
+    account = { enabled: true, session };
+    return session;
+  },
+  async signIn(username, password) {
+    const session = await request("POST", "/api/session", { body: { username, password } });
+    account = { enabled: true, session };
+    return session;
+  },
+  async signOut() {
+    if (signedIn()) await request("DELETE", "/api/session", { extraHeaders: withKey() });
+    account = { enabled: true, session: null };
+  },
+};
 
 /** POST /api/interviews for this browser's profile (made first when there is none). A key the server no
  * longer knows (the profile was deleted elsewhere) is dropped and a new profile made. */
 export async function createInterview(options) {
+  await accountState();
+  if (signedIn()) return request("POST", "/api/interviews", { body: options, extraHeaders: withKey() });
   await ensureProfile();
   try {
     return await request("POST", "/api/interviews", { body: options, extraHeaders: withKey() });
@@ -50,7 +104,7 @@ export async function createInterview(options) {
 /** Start an interview (a review, or a topic) and open it. */
 export async function startInterview(options) {
   const created = await createInterview(options);
-  saveInterview(created.id, created.token, { profile: profileId(), created_at: created.created_at });
+  saveInterview(created.id, created.token, { profile: currentProfileId(), created_at: created.created_at });
   window.location.assign(`/interview/${encodeURIComponent(created.id)}`);
 }
 
@@ -65,9 +119,10 @@ export const profileApi = {
     return created;
   },
   async remove() {
-    const id = profileId();
+    const id = signedIn() ? signedIn().profile_id : profileId();
     const deleted = await request("DELETE", "/api/profile", { extraHeaders: withKey() });
     forgetProfile(id);
+    if (signedIn()) account = { enabled: true, session: null };  // the account went with its profile
     return deleted;
   },
 };

@@ -2,7 +2,7 @@
 // the review buttons, and the profile's export, move to another device and deletion.
 import { ApiError } from "./api.js";
 import { $, h, notice, score, band, formatDate, confirmDialog } from "./dom.js";
-import { profileApi, profileKey, startInterview } from "./profile.js";
+import { accountState, accounts, hasProfile, profileApi, profileKey, startInterview } from "./profile.js";
 
 const statusBox = $("#status");
 let progress = null;
@@ -63,8 +63,25 @@ function render(p, queue) {
   if (weakest) weakestButton.textContent = `Practise weakest topic: ${weakest.title} (${score(weakest.score)})`;
 }
 
+async function renderAccount() {
+  const state = await accountState();
+  $("#account").hidden = !state.enabled;
+  if (!state.enabled) return;
+  const session = state.session;
+  $("#account-form").hidden = Boolean(session);
+  $("#sign-out-button").hidden = !session;
+  $("#account-status").textContent = session
+    ? `Signed in as ${session.username}: your profile is kept with your account.`
+    : profileKey()
+      ? "Create an account to keep this browser's profile with a username and password, or sign in to yours."
+      : "Sign in to reach your profile from any browser.";
+  // Moving by code is for profiles without an account: an account moves by signing in.
+  $("#code-button").hidden = Boolean(session);
+}
+
 async function load() {
-  const held = Boolean(profileKey());
+  await renderAccount();
+  const held = await hasProfile();
   $("#no-profile").hidden = held;
   if (!held) {
     $("#progress").hidden = true;
@@ -146,7 +163,33 @@ $("#redeem-form").addEventListener("submit", async (event) => {
     await profileApi.redeem(code);
     $("#redeem-code").value = "";
     notice(statusBox, "This browser now holds the profile.", "info");
+    await $("#account-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const register = event.submitter && event.submitter.value === "register";
+  const username = $("#account-username").value.trim();
+  const password = $("#account-password").value;
+  try {
+    if (register) await accounts.register(username, password);
+    else await accounts.signIn(username, password);
+    $("#account-password").value = "";
+    notice(statusBox, register ? "Account created; your profile is kept with it." : "Signed in.", "info");
     await load();
+  } catch (e) {
+    notice(statusBox, describe(e), "error");
+  }
+});
+
+$("#sign-out-button").addEventListener("click", async () => {
+  try {
+    await accounts.signOut();
+    notice(statusBox, "Signed out.", "info");
+    await load();
+  } catch (e) {
+    notice(statusBox, describe(e), "error");
+  }
+});
+
+load();
   } catch (e) {
     notice(statusBox, describe(e), "error");
   }
@@ -159,9 +202,61 @@ $("#delete-button").addEventListener("click", async () => {
     const deleted = await profileApi.remove();
     notice(statusBox, `Deleted the profile and its ${deleted.interviews} interview${deleted.interviews === 1 ? "" : "s"}.`, "info");
     $("#device-code").hidden = true;
+    await $("#account-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const register = event.submitter && event.submitter.value === "register";
+  const username = $("#account-username").value.trim();
+  const password = $("#account-password").value;
+  try {
+    if (register) await accounts.register(username, password);
+    else await accounts.signIn(username, password);
+    $("#account-password").value = "";
+    notice(statusBox, register ? "Account created; your profile is kept with it." : "Signed in.", "info");
     await load();
   } catch (e) {
+    notice(statusBox, describe(e), "error");
+  }
+});
+
+$("#sign-out-button").addEventListener("click", async () => {
+  try {
+    await accounts.signOut();
+    notice(statusBox, "Signed out.", "info");
+    await load();
+  } catch (e) {
+    notice(statusBox, describe(e), "error");
+  }
+});
+
+load();
+  } catch (e) {
     notice(statusBox, `The deletion failed: ${describe(e)}`, "error");
+  }
+});
+
+$("#account-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const register = event.submitter && event.submitter.value === "register";
+  const username = $("#account-username").value.trim();
+  const password = $("#account-password").value;
+  try {
+    if (register) await accounts.register(username, password);
+    else await accounts.signIn(username, password);
+    $("#account-password").value = "";
+    notice(statusBox, register ? "Account created; your profile is kept with it." : "Signed in.", "info");
+    await load();
+  } catch (e) {
+    notice(statusBox, describe(e), "error");
+  }
+});
+
+$("#sign-out-button").addEventListener("click", async () => {
+  try {
+    await accounts.signOut();
+    notice(statusBox, "Signed out.", "info");
+    await load();
+  } catch (e) {
+    notice(statusBox, describe(e), "error");
   }
 });
 

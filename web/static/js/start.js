@@ -1,6 +1,6 @@
 // Start page: read the options, create the interview, keep its token, open the chat.
 import { api, saveInterview } from "./api.js";
-import { createInterview, profileId } from "./profile.js";
+import { createInterview, currentProfileId } from "./profile.js";
 import { $, notice } from "./dom.js";
 
 const form = $("#start-form");
@@ -74,7 +74,7 @@ form.addEventListener("submit", async (event) => {
     // Profiles (issue 14): the interview belongs to this browser's practice profile (made on the first one).
     const created = await createInterview(options);
     saveInterview(created.id, created.token, {
-      profile: profileId(),
+      profile: currentProfileId(),
       created_at: created.created_at,
       topics: [...new Set([created.progress.topic_title].filter(Boolean))],
     });
