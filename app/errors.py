@@ -7,6 +7,7 @@
     ├── Forbidden              a signed-in request without its CSRF token; an account's profile
     │                          handed out by device code                     (403)
     ├── UsernameTaken          an account with this name exists              (409)
+    ├── InvalidAccount         a username or password that cannot make an account (422)
     ├── InvalidTransition      an event the interview's state does not allow (409)
     │   └── Conflict           another request changed the interview first   (409)
     ├── InvalidPlan            options that cannot make an interview         (422)
@@ -58,6 +59,11 @@ class Forbidden(VivaError):
 class UsernameTaken(VivaError):
     status_code = 409
     code = "username_taken"
+
+
+class InvalidAccount(VivaError):
+    status_code = 422
+    code = "invalid_account"
 
 
 class InvalidTransition(VivaError):

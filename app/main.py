@@ -17,7 +17,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from app import retention
 from app.api import errors, middleware
 from app.api.ratelimit import RateLimits
-from app.api.routes import docs, interviews, pages, profiles, topics
+from app.api.routes import accounts, docs, interviews, pages, profiles, topics
 from app.bank.loader import load_bank
 from app.config import Settings
 from app.db import make_engine, pool_capacity
@@ -98,8 +98,8 @@ def create_app(
     app.include_router(topics.router)
     app.include_router(interviews.router)
     app.include_router(profiles.router)
+    app.include_router(accounts.status_router)
     if app.state.accounts is not None:
-        from app.api.routes import accounts
         app.include_router(accounts.router)
     pages.install(app, settings)  # the browser pages and /static
     docs.install(app, app.state.assets_url)

@@ -47,7 +47,8 @@ async def register(client: httpx.AsyncClient, username: str, password: str = "co
 
 async def test_accounts_are_off_by_default(client: httpx.AsyncClient) -> None:
     assert (await client.post("/api/accounts", json={"username": "ada", "password": "x" * 12})).status_code == 404
-    assert (await client.get("/api/session")).status_code == 404
+    assert (await client.get("/api/session")).json() == {"accounts": False, "signed_in": False, "username": None,
+                                                          "profile_id": None, "csrf": None}
 
 
 async def test_the_session_cookie_is_httponly_samesite_and_holds_no_password(app_on: object) -> None:
@@ -58,7 +59,7 @@ async def test_the_session_cookie_is_httponly_samesite_and_holds_no_password(app
         assert "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/" in cookie
         assert "correct horse" not in cookie and "correct horse" not in reply.text
         session = (await ada.get("/api/session")).json()
-        assert session["username"] == ada_name.lower() and session["csrf"] == reply.json()["csrf"]
+        assert session["signed_in"] and session["username"] == ada_name.lower() and session["csrf"] == reply.json()["csrf"]
     engine = app_on.state.profiles.store.engine  # type: ignore[attr-defined]
     with engine.connect() as conn:
         stored = conn.execute(text("SELECT password_hash FROM account WHERE username = :name"), {"name": ada_name.lower()}).scalar()
@@ -102,6 +103,7 @@ async def test_two_users_cannot_see_each_others_data(app_on: object) -> None:
         cookie = ada.cookies.get("viva_session")
         assert (await ada.delete("/api/session", headers={"X-Viva-CSRF": ada_session["csrf"]})).status_code == 204
         assert (await ada.get("/api/profile")).status_code == 401
+        assert (await ada.get("/api/session")).json()["signed_in"] is False
         async with browser(app_on) as thief:
             thief.cookies.set("viva_session", cookie or "")
             assert (await thief.get("/api/profile/progress")).status_code == 401

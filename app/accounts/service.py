@@ -9,39 +9,29 @@ the token (it is derived from the cookie and handed out only to this origin's ow
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from anyio import to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from app.accounts.cookies import CSRF_HEADER, SESSION_COOKIE, SESSION_TTL, csrf_token
 from app.accounts.store import AccountStore
 from app.accounts.tables import AccountRow, SessionRow
-from app.errors import Forbidden, InvalidPlan, Unauthorized
+from app.errors import Forbidden, InvalidAccount, Unauthorized
 from app.profiles.service import Clock, new_profile_id
 from app.profiles.tables import ProfileRow
 from app.turns import hash_token
 
-SESSION_COOKIE = "viva_session"
-CSRF_HEADER = "X-Viva-CSRF"
-SESSION_TTL = timedelta(days=14)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{2,39}$")
 MIN_PASSWORD = 10
 MAX_PASSWORD = 256
 
 log = logging.getLogger("viva.accounts")
-
-
-class InvalidAccount(InvalidPlan):
-    """A username or password that cannot make an account (422)."""
-
-    code = "invalid_account"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,10 +43,6 @@ class SignedIn:
     @property
     def csrf(self) -> str:
         return csrf_token(self.session_token)
-
-
-def csrf_token(session_token: str) -> str:
-    return hashlib.sha256(b"viva-csrf\0" + session_token.encode()).hexdigest()
 
 
 class AccountService:
@@ -121,8 +107,5 @@ class AccountService:
     async def _start_session(self, account: AccountRow) -> SignedIn:
         token = secrets.token_urlsafe(32)
         row = SessionRow(token_hash=hash_token(token), account_id=account.id, expires_at=self.now() + SESSION_TTL)
-        await to_thread.run_sync(self.store.add_session, row)
+        await to_thread.run_sync(self.store.add_session, row, self.now())
         return SignedIn(username=account.username, profile_id=account.profile_id, session_token=token)
-
-    def expires(self) -> datetime:
-        return self.now() + SESSION_TTL

@@ -45,8 +45,10 @@ class AccountStore:
         with Session(self.engine, expire_on_commit=False) as session:
             return session.exec(select(AccountRow).where(AccountRow.username == username)).first()
 
-    def add_session(self, row: SessionRow) -> None:
+    def add_session(self, row: SessionRow, now: datetime) -> None:
+        """Store a new session, and drop every expired one on the way."""
         with Session(self.engine, expire_on_commit=False) as session:
+            session.connection().execute(SESSION.delete().where(SESSION.c.expires_at <= now))
             session.add(row)
             session.commit()
 

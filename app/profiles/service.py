@@ -111,8 +111,8 @@ class ProfileService:
                             hint="sign in to the account on the other device")
         code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
         expires = self.now() + DEVICE_CODE_TTL
-        await to_thread.run_sync(self.store.add_device_code,
-                                 DeviceCodeRow(code_hash=hash_token(code), profile_id=profile.id, expires_at=expires))
+        row = DeviceCodeRow(code_hash=hash_token(code), profile_id=profile.id, expires_at=expires)
+        await to_thread.run_sync(self.store.add_device_code, row, self.now())
         return DeviceCode(code="-".join(code[i:i + 4] for i in range(0, CODE_LENGTH, 4)), expires_at=expires)
 
     async def redeem(self, code: str) -> ProfileKey:

@@ -60,8 +60,10 @@ class ProfileStore:
                     found[turn.interview_id].append(turn)
             return [OwnedInterview(r, found[r.id]) for r in rows]
 
-    def add_device_code(self, code: DeviceCodeRow) -> None:
+    def add_device_code(self, code: DeviceCodeRow, now: datetime) -> None:
+        """Store a new code, and drop every expired one (of any profile) on the way."""
         with Session(self.engine, expire_on_commit=False) as session:
+            session.connection().execute(CODE.delete().where(CODE.c.expires_at <= now))
             session.add(code)
             session.commit()
 

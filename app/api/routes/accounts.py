@@ -1,5 +1,8 @@
 """Optional accounts (``VIVA_ACCOUNTS=on``): register, sign in, who is signed in, sign out.
 
+``GET /api/session`` always exists (``status_router``): it tells the pages whether accounts are on and
+who is signed in, with a 200 either way. The other routes exist only with accounts on (``router``).
+
 The session is an HttpOnly, SameSite=Strict cookie (Secure over HTTPS); the reply's ``csrf`` goes into
 the ``X-Viva-CSRF`` header of every request that changes something. Registering and signing in are
 refused from another origin (the Origin header) and take JSON only, so no other site can sign a
@@ -8,15 +11,21 @@ browser in or out.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic import BaseModel, Field
 
-from app.accounts.service import SESSION_COOKIE, SESSION_TTL, AccountService, SignedIn
+from app.accounts.cookies import SESSION_COOKIE, SESSION_TTL, csrf_token
 from app.api.deps import OptionalProfileDep, limit_creation, limit_reads
 from app.api.errors import ERROR_RESPONSES
-from app.errors import Forbidden, Unauthorized
+from app.errors import Forbidden
+
+if TYPE_CHECKING:  # argon2 is imported only when accounts are on
+    from app.accounts.service import AccountService, SignedIn
 
 router = APIRouter(prefix="/api", tags=["accounts"], responses=ERROR_RESPONSES)
+status_router = APIRouter(prefix="/api", tags=["accounts"], responses=ERROR_RESPONSES)
 
 
 class Credentials(BaseModel):
@@ -30,7 +39,15 @@ class SessionOut(BaseModel):
     csrf: str = Field(description="Send it as the 'X-Viva-CSRF' header with every request that changes something")
 
 
-def _accounts(request: Request) -> AccountService:
+class SessionState(BaseModel):
+    accounts: bool = Field(description="Whether this server has accounts (VIVA_ACCOUNTS=on)")
+    signed_in: bool
+    username: str | None = None
+    profile_id: str | None = None
+    csrf: str | None = Field(default=None, description="When signed in: the 'X-Viva-CSRF' header's value")
+
+
+def _accounts(request: Request) -> "AccountService":
     return request.app.state.accounts
 
 
@@ -40,7 +57,7 @@ def _same_origin(request: Request) -> None:
         raise Forbidden("accounts are signed in from this site's own pages only", hint="open Viva's own page")
 
 
-def _signed_in(request: Request, response: Response, signed: SignedIn) -> SessionOut:
+def _signed_in(request: Request, response: Response, signed: "SignedIn") -> SessionOut:
     response.set_cookie(SESSION_COOKIE, signed.session_token, max_age=int(SESSION_TTL.total_seconds()), path="/",
                         httponly=True, samesite="strict", secure=request.url.scheme == "https")
     return SessionOut(username=signed.username, profile_id=signed.profile_id, csrf=signed.csrf)
@@ -59,15 +76,19 @@ async def sign_in(body: Credentials, request: Request, response: Response) -> Se
     return _signed_in(request, response, await _accounts(request).sign_in(body.username, body.password))
 
 
-@router.get("/session", dependencies=[Depends(limit_reads)])
-async def current_session(request: Request) -> SessionOut:
-    """Who is signed in (401 if nobody), with the session's CSRF token."""
+@status_router.get("/session", dependencies=[Depends(limit_reads)])
+async def current_session(request: Request) -> SessionState:
+    """Whether accounts are on, and who is signed in (with the session's CSRF token)."""
+    accounts = request.app.state.accounts
+    if accounts is None:
+        return SessionState(accounts=False, signed_in=False)
     token = request.cookies.get(SESSION_COOKIE)
-    found = await _accounts(request).current(token)
+    found = await accounts.current(token)
     if found is None or token is None:
-        raise Unauthorized("nobody is signed in", hint="POST /api/session with a username and password")
+        return SessionState(accounts=True, signed_in=False)
     account, profile = found
-    return SessionOut(username=account.username, profile_id=profile.id, csrf=SignedIn(account.username, profile.id, token).csrf)
+    return SessionState(accounts=True, signed_in=True, username=account.username, profile_id=profile.id,
+                        csrf=csrf_token(token))
 
 
 @router.delete("/session", status_code=204, dependencies=[Depends(limit_reads)])

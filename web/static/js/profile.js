@@ -44,9 +44,10 @@ let account;
 export async function accountState() {
   if (account === undefined) {
     try {
-      account = { enabled: true, session: await request("GET", "/api/session") };
-    } catch (e) {
-      account = { enabled: e.status !== 404, session: null };
+      const state = await request("GET", "/api/session");
+      account = { enabled: state.accounts, session: state.signed_in ? state : null };
+    } catch {
+      account = { enabled: false, session: null };  // unknown: carry on with the browser's key
     }
   }
   return account;
