@@ -94,6 +94,10 @@ class Settings(BaseSettings):
     proxy_headers: bool = Field(default=False, description="Trust X-Forwarded-For/-Proto from forwarded_allow_ips")
     forwarded_allow_ips: str = Field(default="127.0.0.1", description="The reverse proxy's address(es)")
 
+    # Optional accounts (VIVA_ACCOUNTS=on; pip install 'viva[accounts]'): a username and password own a
+    # practice profile, signed in by an HttpOnly SameSite cookie. Off: profiles are keys kept in the browser.
+    accounts: bool = False
+
     # Test hook, for the crash-recovery test and demos: every grading waits this long first. Keep 0.
     grading_delay: float = Field(default=0.0, ge=0, le=600)
 

@@ -13,6 +13,8 @@ from sqlalchemy.engine import Engine, make_url
 from sqlmodel import SQLModel, create_engine
 
 from app import models  # noqa: F401  (registers the tables)
+from app.accounts import tables as account_tables  # noqa: F401  (registers the account tables)
+from app.profiles import tables as profile_tables  # noqa: F401  (registers the profile tables)
 
 
 POOL_SIZE = 10

@@ -3,7 +3,11 @@
     VivaError
     ├── RubricError            a topic file is invalid                       (500 at start-up, CLI exit 1)
     ├── NotFound               no such interview, or a token that does not open it   (404)
-    ├── Unauthorized           no bearer token                                (401)
+    ├── Unauthorized           no bearer token (or profile key, or session)   (401)
+    ├── Forbidden              a signed-in request without its CSRF token; an account's profile
+    │                          handed out by device code                     (403)
+    ├── UsernameTaken          an account with this name exists              (409)
+    ├── InvalidAccount         a username or password that cannot make an account (422)
     ├── InvalidTransition      an event the interview's state does not allow (409)
     │   └── Conflict           another request changed the interview first   (409)
     ├── InvalidPlan            options that cannot make an interview         (422)
@@ -49,6 +53,21 @@ class NotFound(VivaError):
 class Unauthorized(VivaError):
     status_code = 401
     code = "unauthorized"
+
+
+class Forbidden(VivaError):
+    status_code = 403
+    code = "forbidden"
+
+
+class UsernameTaken(VivaError):
+    status_code = 409
+    code = "username_taken"
+
+
+class InvalidAccount(VivaError):
+    status_code = 422
+    code = "invalid_account"
 
 
 class InvalidTransition(VivaError):

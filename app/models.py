@@ -24,6 +24,9 @@ class InterviewRow(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     finished_at: datetime | None = None
+    # Profiles (issue 14): the practice profile this interview belongs to; None for interviews made
+    # without one. Not a foreign key, so databases older than profiles gain it as a plain column.
+    profile_id: str | None = Field(default=None, index=True, max_length=40)
     examiner: str = Field(max_length=200)
     options: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     plan: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))

@@ -30,7 +30,7 @@ from app.engine.machine import (
     Answer, AskFollowUp, AskQuestion, Event, Finish, FinishEarly, Graded, GradeThread, InterviewState, Next,
     OfferRetry, Retry, Skip, Start, Status, transition,
 )
-from app.engine.plan import FeedbackMode, InterviewOptions, refuse_unavailable
+from app.engine.plan import FeedbackMode, InterviewOptions, InterviewPlan, refuse_unavailable
 from app.errors import Conflict, NotFound, PayloadTooLarge, Unauthorized
 from app.examiners.base import Exchange, GradingRequest
 from app.examiners.code_grade import with_tests
@@ -42,6 +42,7 @@ from app.llm.usage import TokenUsage
 from app.models import InterviewRow, TurnRow, utcnow
 from app.records import AnswerWritten, GradeWritten, LoadedInterview, SpokenAnswer, Step
 from app.recovery import Recovery
+from app.review.plan import aim_at_weak_points
 from app.sanitize import clean_text
 from app.store import InterviewStore
 from app.transcript.build import build_summary_context, build_transcript
@@ -98,19 +99,25 @@ class InterviewService(CodeQuestions, Recovery):
 
     # Commands ------------------------------------------------------------------------------
 
-    async def create(self, options: InterviewOptions) -> CreatedInterview:
+    async def create(
+        self, options: InterviewOptions, *, profile_id: str | None = None, plan: InterviewPlan | None = None,
+    ) -> CreatedInterview:
+        """``profile_id``: the practice profile it belongs to; ``plan``: a plan made elsewhere (a review
+        interview's, from the profile's due items) instead of one built from ``options``."""
         interview_id = new_interview_id()
         token = secrets.token_urlsafe(32)
-        runs_ok, why_not = await self.code_runner.check_available()
-        unavailable = {} if runs_ok else {"code": why_not}
-        refuse_unavailable(options, unavailable)
-        # A question type this server cannot ask is left out of the bank the plan is drawn from.
-        plan = await self.job_plans.build(options, seed=secrets.randbits(32), bank=self._bank_without(frozenset(unavailable)))
+        if plan is None:
+            runs_ok, why_not = await self.code_runner.check_available()
+            unavailable = {} if runs_ok else {"code": why_not}
+            refuse_unavailable(options, unavailable)
+            # A question type this server cannot ask is left out of the bank the plan is drawn from.
+            plan = await self.job_plans.build(options, seed=secrets.randbits(32), bank=self._bank_without(frozenset(unavailable)))
         state, actions = transition(plan, InterviewState(), Start())
         ctx = ReplyContext(
             kind="greeting",
             candidate_name=options.candidate_name,
-            topic_titles=[self.topic_titles[t.topic_id] for t in plan.topics],
+            # A review plan has a step per question: name each topic once.
+            topic_titles=list(dict.fromkeys(self.topic_titles[t.topic_id] for t in plan.topics)),
             total_questions=plan.total_questions,
             follow_ups=options.max_follow_ups > 0,
             practice=options.practice,
@@ -127,6 +134,8 @@ class InterviewService(CodeQuestions, Recovery):
             options=options.model_dump(mode="json"),
             plan=plan.model_dump(mode="json"),
             state=state.model_dump(mode="json"),
+            profile_id=profile_id,
+            created_at=(started := self.store.now()), updated_at=started,
         )
         await to_thread.run_sync(self.store.create, row, turn)
         log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})
@@ -244,6 +253,8 @@ class InterviewService(CodeQuestions, Recovery):
             submission=self._submission_of(interview) if task else None,
         )
         grade = await self.grader.grade_answer(request, tokens_spent=interview.tokens_spent)
+        # Review interviews (issue 14): the follow-up asks about the weak points this question came back for.
+        grade = aim_at_weak_points(grade, request.question, interview.plan.weak_points.get(f"{ref.topic_id}/{ref.question_id}", []))
         if task is not None:  # correctness from the hidden tests, whichever examiner graded the words
             grade = with_tests(grade, request.submission, task.follow_up)
         return await self._advance(

@@ -48,12 +48,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve_in_thread(settings: Settings) -> Iterator[str]:
-    """Serve the app on a free local port in a thread; yields its base URL, stops it afterwards."""
+def serve_in_thread(settings: Settings, **app_options: Any) -> Iterator[str]:
+    """Serve the app on a free local port in a thread; yields its base URL, stops it afterwards.
+    ``app_options`` go to ``create_app`` (e.g. a ``clock`` a test moves ahead)."""
     import uvicorn
 
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
+    app = create_app(settings, **app_options)
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20

@@ -17,7 +17,7 @@ from app.api.middleware import PAGE_CSP as CONTENT_SECURITY_POLICY
 
 pytestmark = pytest.mark.anyio
 
-PAGES = ["/", "/interview/abcDEF123_-x", "/report/abcDEF123_-x", "/history"]
+PAGES = ["/", "/interview/abcDEF123_-x", "/report/abcDEF123_-x", "/history", "/progress"]
 
 
 class Page(HTMLParser):

@@ -211,6 +211,8 @@ def _next_question(plan: InterviewPlan, s: InterviewState) -> tuple[InterviewSta
         s.status, s.current = Status.COMPLETED, None
         return s, [Finish(reason="plan_complete")]
     ref = _pick(plan, s)
+    # A review plan's steps may share a topic: moving between them is no new topic.
+    new_topic = new_topic and (s.current is None or s.current.topic_id != ref.topic_id)
     s.current = ref
     s.used.append(f"{ref.topic_id}/{ref.question_id}")
     s.asked_in_topic += 1

@@ -92,6 +92,11 @@ class InterviewOptions(BaseModel):
         description="A job posting or a role title: topics, counts per topic, question types and focus are "
         "weighted by what it asks for (chosen topics, types and focus still win). POST /api/plans/preview shows "
         f"the plan and its reasons first. At most {MAX_JOB_DESCRIPTION_CHARS} characters")
+    # Weak-spot review (issue 14): the plan comes from the profile's review items, not from the bank.
+    review: bool = Field(
+        default=False,
+        description="A review interview: asks the questions whose review items are due (needs the X-Viva-Profile "
+        "header); with topics, every weak point of those topics. questions_per_topic and question_types are ignored")
 
     @field_validator("question_types")
     @classmethod
@@ -155,6 +160,8 @@ class InterviewPlan(BaseModel):
         if not 0 <= topic_index < len(self.topics):
             return self.options.questions_per_topic
         return self.topics[topic_index].questions or self.options.questions_per_topic
+    # Review interviews (issue 14): "topic/question" -> the key point ids its follow-ups aim at.
+    weak_points: dict[str, list[str]] = {}
 
     @property
     def total_questions(self) -> int:

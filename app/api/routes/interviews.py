@@ -11,7 +11,7 @@ from fastapi.responses import PlainTextResponse
 from pydantic import BaseModel, Field
 from sse_starlette.sse import EventSourceResponse
 
-from app.api.deps import ServiceDep, TokenDep, limit_answers, limit_creation, limit_reads
+from app.api.deps import OptionalProfileDep, ProfilesDep, ServiceDep, TokenDep, limit_answers, limit_creation, limit_reads
 from app.api.errors import ERROR_RESPONSES, error_of
 from app.engine.plan import InterviewOptions
 from app.records import SpokenAnswer
@@ -54,9 +54,14 @@ class TurnIn(BaseModel):
 
 
 @router.post("", status_code=201, dependencies=[Depends(limit_creation)])
-async def create_interview(options: InterviewOptions, service: ServiceDep) -> CreatedInterview:
-    """Start an interview; the reply carries its secret token and the first question."""
-    return await service.create(options)
+async def create_interview(
+    options: InterviewOptions, service: ServiceDep, profiles: ProfilesDep, profile: OptionalProfileDep,
+) -> CreatedInterview:
+    """Start an interview; the reply carries its secret token and the first question. With a profile key
+    (the ``X-Viva-Profile`` header) or a signed-in session the interview belongs to that profile;
+    ``review`` needs one."""
+    profile_id, plan = await profiles.owner_of_new_interview(profile, options)
+    return await service.create(plan.options if plan else options, profile_id=profile_id, plan=plan)
 
 
 class Credential(BaseModel):

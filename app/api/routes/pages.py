@@ -116,3 +116,9 @@ async def report_page(request: Request, interview_id: str) -> HTMLResponse:
 @router.get("/history", response_class=HTMLResponse)
 async def history_page(request: Request) -> HTMLResponse:
     return _render(request, "history.html", "history")
+
+
+@router.get("/progress", response_class=HTMLResponse)
+async def progress_page(request: Request) -> HTMLResponse:
+    """Practice profile (issue 14): progress, review and the profile's tools; its data comes from /api/profile."""
+    return _render(request, "progress.html", "progress")

@@ -138,10 +138,11 @@ async function fetchOrThrow(path, init, { timeoutMs = null, controller = new Abo
   return response;
 }
 
-export async function request(method, path, { id = null, body, timeoutMs = 30000 } = {}) {
+// `extraHeaders`: profiles (issue 14) send their key as X-Viva-Profile (profile.js).
+export async function request(method, path, { id = null, body, timeoutMs = 30000, extraHeaders = {} } = {}) {
   const response = await fetchOrThrow(path, {
     method,
-    headers: headers(id, body === undefined ? {} : { "Content-Type": "application/json" }),
+    headers: headers(id, { ...extraHeaders, ...(body === undefined ? {} : { "Content-Type": "application/json" }) }),
     body: body === undefined ? undefined : JSON.stringify(body),
   }, { timeoutMs });
   return response.status === 204 ? null : response.json();

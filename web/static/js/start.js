@@ -1,5 +1,6 @@
 // Start page: read the options, create the interview, keep its token, open the chat.
 import { api, saveInterview } from "./api.js";
+import { createInterview, currentProfileId } from "./profile.js";
 import { $, notice } from "./dom.js";
 import { renderPlan } from "./plan.js";
 
@@ -101,8 +102,10 @@ form.addEventListener("submit", async (event) => {
   button.disabled = true;
   button.textContent = "Starting…";
   try {
-    const created = await api.create(options);
+    // Profiles (issue 14): the interview belongs to this browser's practice profile (made on the first one).
+    const created = await createInterview(options);
     saveInterview(created.id, created.token, {
+      profile: currentProfileId(),
       created_at: created.created_at,
       topics: [...new Set([created.progress.topic_title].filter(Boolean))],
     });

@@ -1,0 +1,1 @@
+"""Practice profiles: a candidate's interviews, progress and review queue across sessions, with no sign-up."""
