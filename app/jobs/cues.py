@@ -163,12 +163,12 @@ CUES: tuple[Cue, ...] = (
         "ml-system-design:1 production:.3", types="design:1", terms="design|scale|serving|requirements"),
     # Hands-on engineering
     cue("pytorch|jax|tensorflow|keras|numpy|hugging face|huggingface|python|c++|rust|triton",
-        "hands-on:.8", types="code-review:.5", terms="pytorch|jax|tensor|implement"),
+        "hands-on:.8", types="code-review:.5 code:.5", terms="pytorch|jax|tensor|implement"),
     cue("implement*|from scratch|prototyp*|debug*|coding|write code|production quality code|high quality code|"
         "code review*|software engineering|clean code|unit test*|testing",
-        "hands-on:1", types="code-review:1", terms="implement|debug|bug|code"),
+        "hands-on:1", types="code-review:1 code:1", terms="implement|debug|bug|code"),
     cue("reproduce papers|reproduce research|reproducing|paper implementation*|research code|translate research",
-        "hands-on:.8 staying-current:.5", terms="reproduce|paper|implement"),
+        "hands-on:.8 staying-current:.5", types="code:.6", terms="reproduce|paper|implement"),
     # Mathematics and research
     cue("mathematics|mathematical|math|maths|linear algebra|calculus|probability|statistics|statistical|optimization|"
         "optimisation|convex|theory|theoretical|derivation*|derive|proofs|information theory|bayesian|probabilistic",
