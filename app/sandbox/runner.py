@@ -29,6 +29,9 @@ from pathlib import Path
 
 log = logging.getLogger("viva.sandbox")
 
+# One thread per BLAS and OpenMP pool in a run (see bwrap_args).
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
 # Where a run's files appear inside the sandbox (read-only); ``argv`` refers to them by this path.
 RUN_DIR = "/run-files"
 
@@ -130,7 +133,11 @@ def bwrap_args(folder: str) -> list[str]:
                if os.geteuid() == 0 else ["--unshare-all"])
     args = ["bwrap", *unshare, "--die-with-parent", "--new-session", "--clearenv",
             "--setenv", "PATH", "/usr/bin:/bin", "--setenv", "HOME", "/tmp", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-            "--setenv", "PYTHONHASHSEED", "0", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+            "--setenv", "PYTHONHASHSEED", "0",
+            # One thread per BLAS and OpenMP pool: a run's threads count against its process limit, and
+            # a single candidate's run has no business taking every core.
+            *(a for name, value in ONE_THREAD.items() for a in ("--setenv", name, value)),
+            "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     roots = _readable_roots()
     # The folders above each mount are made by bubblewrap; make them traversable for the dropped user
     # (/root would otherwise be created 0700 and hide the Python inside it).
@@ -209,7 +216,7 @@ async def _execute(command: list[str], limits: Limits, cwd: str, stdin: bytes = 
     started = time.perf_counter()
     process = await asyncio.create_subprocess_exec(
         *command, cwd=cwd, stdin=asyncio.subprocess.PIPE if stdin else asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE, preexec_fn=set_limits, start_new_session=True, env={"PATH": "/usr/bin:/bin"},
+        stderr=asyncio.subprocess.PIPE, preexec_fn=set_limits, start_new_session=True, env={"PATH": "/usr/bin:/bin", **ONE_THREAD},
     )
     assert process.stdout is not None and process.stderr is not None
     if stdin and process.stdin is not None:
