@@ -114,6 +114,8 @@ def test_a_whole_interview_by_voice_reaches_the_report(voice_page_factory: Any) 
     page.click("#report-link")
     page.wait_for_url(re.compile(r"/report/"))
     page.wait_for_selector("#overall-score, .report")
+    page.wait_for_selector(".turn-answer")
+    assert page.locator(".turn-label", has_text="Your answer (spoken, 0:").count() == 2
 
     exported = api_get(page, interview_id, "/transcript.json")["body"]
     exchanges = [ex for q in exported["questions"] for ex in q["exchanges"]]

@@ -53,6 +53,7 @@ export class Voice {
     this.spokenSeconds = 0; // the length of the recordings whose words are in the box
     this.handsFreeSent = false; // the answer in flight was sent hands-free: listen again after the reply
     this.recording = null; // {recorder, stream, chunks, context, timer, started, lastVoice, heard, handsFree, turn}
+    this.maxSeconds = 300; // the server's limit (GET /api/speech), stopped at before it refuses
     this.canRecord = Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
     this.canSpeak = "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
     this.button = $("#mic-button");
@@ -69,6 +70,7 @@ export class Voice {
       /* no speech endpoint reachable: voice stays hidden, typing works */
     }
     const record = speech.available;
+    this.maxSeconds = speech.max_audio_seconds || 300;
     $("#voice-record").hidden = !record;
     $("#voice-speak").hidden = !this.canSpeak;
     $("#voice-hint").hidden = !record;
@@ -155,6 +157,8 @@ export class Voice {
         }
         // Hands-free: send only after words and then the chosen pause, so nobody is cut off mid-thought.
         if (rec.handsFree && rec.heard && Date.now() - rec.lastVoice > this.prefs.pause * 1000) this.stop();
+        // At the server's length limit, stop and transcribe what there is rather than have it refused.
+        if (Date.now() - rec.started > (this.maxSeconds - 1) * 1000) this.stop();
       }, TICK_MS);
     } catch {
       /* no Web Audio: record without a meter (hands-free then needs the Stop button) */
@@ -166,9 +170,11 @@ export class Voice {
     if (!rec) return;
     this.recording = null;
     clearInterval(rec.timer);
-    const stopped = new Promise((resolve) => rec.recorder.addEventListener("stop", resolve, { once: true }));
-    if (rec.recorder.state !== "inactive") rec.recorder.stop();
-    await stopped;
+    if (rec.recorder.state !== "inactive") {
+      const stopped = new Promise((resolve) => rec.recorder.addEventListener("stop", resolve, { once: true }));
+      rec.recorder.stop();
+      await stopped;
+    }
     for (const track of rec.stream.getTracks()) track.stop();
     if (rec.context) rec.context.close().catch(() => {});
     $("#mic-level").hidden = true;
@@ -233,7 +239,8 @@ export class Voice {
     rate.value = String(this.prefs.rate || 1);
     toggle.addEventListener("change", () => {
       this.savePrefs({ tts: toggle.checked });
-      if (!toggle.checked) this.cancelSpeech();
+      if (toggle.checked) this.speakLatest();
+      else this.cancelSpeech();
     });
     rate.addEventListener("change", () => this.savePrefs({ rate: Number(rate.value) }));
     voices.addEventListener("change", () => this.savePrefs({ voice: voices.value }));
@@ -267,6 +274,14 @@ export class Voice {
       setTimeout(resolve, 2000 + (text.length * 90) / utterance.rate);
       speechSynthesis.speak(utterance);
     });
+  }
+
+  /** Read the interviewer's latest message (the question now open). On page load a browser may refuse
+   * speech until the candidate has interacted with the page; the toggle or the next reply reads then. */
+  speakLatest() {
+    const bodies = document.querySelectorAll("#thread .msg-interviewer:not(.msg-typing) .msg-body");
+    const latest = bodies.length ? bodies[bodies.length - 1].textContent : "";
+    return this.speak(latest);
   }
 
   /** The interviewer replied: read it aloud; after a hands-free answer, listen for the next one once
