@@ -288,3 +288,16 @@ def test_doctor_says_whether_speech_to_text_is_ready(tmp_path: Path, model_dir: 
     empty.mkdir()
     assert "model.bin missing" in describe_speech(speech_settings(tmp_path, None, stt_model=str(empty)))
     assert "neither a Whisper size" in describe_speech(speech_settings(tmp_path, None, stt_model="huge-v9"))
+
+
+async def test_without_faster_whisper_the_page_is_told_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` installs no voice extra: the app serves, says voice is missing and how to add it."""
+    from app.speech import transcriber
+
+    monkeypatch.setattr(transcriber, "installed", lambda: False)
+    async for client in open_client(speech_settings(tmp_path, None)):
+        status = (await client.get("/api/speech")).json()
+        assert status["available"] is False and "pip install -e '.[voice]'" in status["detail"]
+        iid, headers, _ = await new_interview(client, per_topic=1)
+        refused = await client.post(f"/api/interviews/{iid}/speech", content=b"RIFF" + b"\0" * 100, headers={**headers, **WAV})
+        assert refused.status_code == 503 and "faster-whisper is not installed" in refused.json()["error"]["message"]
