@@ -58,7 +58,7 @@ def auth(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-SERVICE_MARKERS = ("postgres", "redis", "browser", "llm_server", "sandbox")
+SERVICE_MARKERS = ("postgres", "redis", "browser", "llm_server", "sandbox", "speech")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -52,8 +52,8 @@ def voice_page_factory(voice_url: str, microphone_wav: Path) -> Iterator[Any]:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=args, headless=True)
         contexts: list[Any] = []
 
-        def new_page(script: str | None = None) -> Any:
-            context = browser.new_context(base_url=voice_url, viewport={"width": 1200, "height": 860})
+        def new_page(script: str | None = None, base_url: str = voice_url) -> Any:
+            context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 860})
             context.set_default_timeout(30000)
             context.grant_permissions(["microphone"])
             if script:
@@ -114,6 +114,8 @@ def test_a_whole_interview_by_voice_reaches_the_report(voice_page_factory: Any) 
     page.click("#report-link")
     page.wait_for_url(re.compile(r"/report/"))
     page.wait_for_selector("#overall-score, .report")
+    page.wait_for_selector(".turn-answer")
+    assert page.locator(".turn-label", has_text="Your answer (spoken, 0:").count() == 2
 
     exported = api_get(page, interview_id, "/transcript.json")["body"]
     exchanges = [ex for q in exported["questions"] for ex in q["exchanges"]]
@@ -147,3 +149,27 @@ def test_a_denied_or_missing_microphone_is_explained_and_typing_still_works(voic
     absent.reload()
     absent.wait_for_selector("#voice-bar:visible")
     assert absent.is_checked("#tts-toggle")
+
+
+def test_without_speech_to_text_the_page_hides_the_microphone(voice_page_factory: Any, tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'viva.db'}", rubrics_dir=FIXTURE_RUBRICS,
+                        llm_base_url=None, llm_api_key=None, rate_limit_enabled=False, log_level="WARNING",
+                        stt_enabled=False)
+    server = serve_in_thread(settings)
+    url = next(server)
+    try:
+        page = voice_page_factory(base_url=url)
+        page.goto("/")
+        page.check('input[name="topics"][value="regularisation"]')
+        page.fill("#questions_per_topic", "1")
+        page.click("#start-button")
+        page.wait_for_selector("#answer-form:not([hidden])")
+        page.wait_for_selector("#voice-bar:visible")  # reading aloud needs only the browser
+        assert page.locator("#voice-record").is_hidden() and page.locator("#mic-button").is_hidden()
+        before = replies(page)
+        page.fill("#answer", "Dropout zeroes random activations while training.")
+        page.click("#send-button")
+        wait_for_reply(page, before)
+        assert not page.problems, page.problems
+    finally:
+        next(server, None)

@@ -4,6 +4,7 @@ upload get clear errors and change nothing stored."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -202,6 +203,50 @@ async def test_a_dropped_upload_changes_nothing(tmp_path: Path, model_dir: Path,
         assert exported["questions"][0]["exchanges"][0]["answer"] is None
 
 
+async def test_transcriptions_run_off_the_event_loop_a_bounded_few_at_once(
+    tmp_path: Path, model_dir: Path, spoken_model_answers: dict[str, bytes],
+) -> None:
+    """Three candidates record at once with VIVA_STT_CONCURRENCY=1: one transcription runs at a time,
+    all three are transcribed, and meanwhile the server keeps answering other requests."""
+    async for client in open_client(speech_settings(tmp_path, model_dir, stt_concurrency=1)):
+        transcriber = client.app.state.speech.transcriber  # type: ignore[attr-defined]
+        running, peak, guard = 0, 0, threading.Lock()
+        transcribe_in_thread = transcriber._transcribe
+
+        def counted(data: bytes, prompt: str | None) -> object:
+            nonlocal running, peak
+            with guard:
+                running += 1
+                peak = max(peak, running)
+            try:
+                return transcribe_in_thread(data, prompt)
+            finally:
+                with guard:
+                    running -= 1
+
+        transcriber._transcribe = counted
+        interviews = [await new_interview(client, per_topic=1) for _ in range(3)]
+        finished: list[str] = []
+
+        async def record(iid: str, headers: dict[str, str], current: dict) -> None:
+            response = await client.post(f"/api/interviews/{iid}/speech", content=spoken_model_answers[current["question_id"]],
+                                         headers={**headers, **WAV})
+            assert response.status_code == 200, response.text
+            finished.append("transcript")
+
+        async def read_meanwhile(iid: str, headers: dict[str, str]) -> None:
+            await anyio.sleep(0.3)  # the transcriptions are under way
+            assert (await client.get(f"/api/interviews/{iid}", headers=headers)).status_code == 200
+            finished.append("read")
+
+        async with anyio.create_task_group() as tasks:
+            for iid, headers, current in interviews:
+                tasks.start_soon(record, iid, headers, current)
+            tasks.start_soon(read_meanwhile, interviews[0][0], interviews[0][1])
+        assert peak == 1 and finished.count("transcript") == 3
+        assert finished.index("read") < 2, finished  # answered while transcriptions were queued and running
+
+
 async def test_kept_recordings_are_deleted_with_their_interview(
     tmp_path: Path, model_dir: Path, spoken_model_answers: dict[str, bytes],
 ) -> None:
@@ -232,3 +277,27 @@ async def test_with_voice_off_the_page_is_told_and_recordings_are_refused(tmp_pa
         refused = await client.post(f"/api/interviews/{iid}/speech", content=b"RIFF" + b"\0" * 100, headers={**headers, **WAV})
         assert refused.status_code == 503
         assert refused.json()["error"]["code"] == "speech_unavailable" and "type" in refused.json()["error"]["hint"]
+
+
+def test_doctor_says_whether_speech_to_text_is_ready(tmp_path: Path, model_dir: Path) -> None:
+    from app.cli import describe_speech
+
+    assert describe_speech(speech_settings(tmp_path, model_dir)) == f"speech-to-text: ready (model folder {model_dir})"
+    assert "off (VIVA_STT_ENABLED=false)" in describe_speech(speech_settings(tmp_path, model_dir, stt_enabled=False))
+    empty = tmp_path / "empty-model"
+    empty.mkdir()
+    assert "model.bin missing" in describe_speech(speech_settings(tmp_path, None, stt_model=str(empty)))
+    assert "neither a Whisper size" in describe_speech(speech_settings(tmp_path, None, stt_model="huge-v9"))
+
+
+async def test_without_faster_whisper_the_page_is_told_how_to_install_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`make run` installs no voice extra: the app serves, says voice is missing and how to add it."""
+    from app.speech import transcriber
+
+    monkeypatch.setattr(transcriber, "installed", lambda: False)
+    async for client in open_client(speech_settings(tmp_path, None)):
+        status = (await client.get("/api/speech")).json()
+        assert status["available"] is False and "pip install -e '.[voice]'" in status["detail"]
+        iid, headers, _ = await new_interview(client, per_topic=1)
+        refused = await client.post(f"/api/interviews/{iid}/speech", content=b"RIFF" + b"\0" * 100, headers={**headers, **WAV})
+        assert refused.status_code == 503 and "faster-whisper is not installed" in refused.json()["error"]["message"]

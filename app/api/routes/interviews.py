@@ -22,6 +22,12 @@ from app.views import CreatedInterview, HistoryEntry, InterviewView, TurnReply
 
 router = APIRouter(prefix="/api/interviews", tags=["interviews"], responses=ERROR_RESPONSES)
 
+class SpokenIn(BaseModel):
+    """Voice: the answer was transcribed from a recording (POST /speech), reviewed, perhaps edited."""
+
+    seconds: float = Field(ge=0, le=3600, description="The recording's length (the transcript's duration_seconds)")
+
+
 class AnswerIn(BaseModel):
     text: str = Field(description="The candidate's answer (size limit: VIVA_MAX_ANSWER_CHARS, default 8000)")
     turn: int | None = Field(
@@ -38,12 +44,6 @@ class AnswerIn(BaseModel):
     @property
     def spoken_answer(self) -> SpokenAnswer | None:
         return SpokenAnswer(self.spoken.seconds) if self.spoken else None
-
-
-class SpokenIn(BaseModel):
-    """Voice: the answer was transcribed from a recording (POST /speech), reviewed, perhaps edited."""
-
-    seconds: float = Field(ge=0, le=3600, description="The recording's length (the transcript's duration_seconds)")
 
 
 class TurnIn(BaseModel):

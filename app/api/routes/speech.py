@@ -40,16 +40,18 @@ async def speech_status(speech: SpeechDep) -> SpeechStatus:
 async def transcribe(interview_id: str, request: Request, speech: SpeechDep, token: TokenDep, turn: TurnQuery = None) -> Transcription:
     """Transcribe a recorded answer to the open prompt without submitting it, so the candidate can
     review and edit it; send it through POST /answers with ``spoken``. Nothing is stored."""
+    prompt = await speech.open_prompt(interview_id, token, turn)
     audio = await _recording(request, speech.settings.stt_max_audio_bytes)
-    return await speech.transcribe(interview_id, token, audio, request.headers.get("content-type", ""), turn)
+    return await speech.transcribe(prompt, audio, request.headers.get("content-type", ""))
 
 
 @router.post("/api/interviews/{interview_id}/speech/answer", dependencies=[Depends(limit_answers)], openapi_extra=AUDIO_BODY)
 async def answer_spoken(interview_id: str, request: Request, speech: SpeechDep, token: TokenDep, turn: TurnQuery = None) -> SpokenReply:
     """Hands-free: transcribe the recording and submit it as the answer (stored as spoken, with its
     length); returns the interviewer's reply and what was heard."""
+    prompt = await speech.open_prompt(interview_id, token, turn)
     audio = await _recording(request, speech.settings.stt_max_audio_bytes)
-    return await speech.answer(interview_id, token, audio, request.headers.get("content-type", ""), turn)
+    return await speech.answer(prompt, audio, request.headers.get("content-type", ""))
 
 
 async def _recording(request: Request, max_bytes: int) -> bytes:

@@ -385,4 +385,5 @@ voice.init();
 
 sync.load().then((ok) => {
   if (ok && !form.hidden) box.focus({ preventScroll: true });
+  if (ok && !form.hidden) voice.speakLatest();
 });

@@ -46,7 +46,8 @@ function renderQuestion(q, index, titles) {
     // The question itself is the card's heading; follow-ups are shown in full.
     i === 0 ? null
       : h("div", { class: "turn-prompt" }, h("span", { class: "turn-label" }, ex.kind === "follow_up" ? "Follow-up" : "Question"), h("p", {}, ex.prompt)),
-    h("div", { class: "turn-answer" }, h("span", { class: "turn-label" }, "Your answer"),
+    // Voice: a spoken answer says so, with its recording's length.
+    h("div", { class: "turn-answer" }, h("span", { class: "turn-label" }, ex.spoken ? `Your answer (spoken, ${formatDuration(ex.spoken_seconds || 0)})` : "Your answer"),
       ex.skipped ? h("p", { class: "msg-skipped" }, "Skipped")
         : ex.answer === null ? h("p", { class: "muted" }, "Not answered")
           : answerBody(ex.answer, quotes))));

@@ -1,22 +1,14 @@
 // Voice on the interview page: record an answer (button or hold Alt+M), see the microphone's level,
 // get the server's transcript in the answer box to check and edit, or go hands-free (sent after a pause
-// the candidate chooses); and the interviewer read aloud with the browser's speech synthesis.
+// the candidate chooses); the interviewer is read aloud by readaloud.js (the browser's speech synthesis).
 // Typing always works: voice only ever fills the box, and every failure says so and keeps the turn.
 import { api, ApiError } from "./api.js";
 import { $, announce } from "./dom.js";
+import { ReadAloud, loadPrefs, savePrefs } from "./readaloud.js";
 
-const PREFS = "viva.voice";
 // A level (0-1 RMS scaled) above this is speech; hands-free counts the pause from the last such moment.
 const SPEAKING = 0.08;
 const TICK_MS = 100;
-
-function loadPrefs() {
-  try {
-    return { tts: false, voice: "", rate: 1, pause: 0, ...JSON.parse(localStorage.getItem(PREFS) || "{}") };
-  } catch {
-    return { tts: false, voice: "", rate: 1, pause: 0 };
-  }
-}
 
 function mimeType() {
   for (const type of ["audio/webm;codecs=opus", "audio/ogg;codecs=opus", "audio/webm"]) {
@@ -53,8 +45,9 @@ export class Voice {
     this.spokenSeconds = 0; // the length of the recordings whose words are in the box
     this.handsFreeSent = false; // the answer in flight was sent hands-free: listen again after the reply
     this.recording = null; // {recorder, stream, chunks, context, timer, started, lastVoice, heard, handsFree, turn}
+    this.maxSeconds = 300; // the server's limit (GET /api/speech), stopped at before it refuses
     this.canRecord = Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
-    this.canSpeak = "speechSynthesis" in window && "SpeechSynthesisUtterance" in window;
+    this.readAloud = new ReadAloud();
     this.button = $("#mic-button");
     // Words typed over a transcript: once the box is cleared, what follows is typed, not spoken.
     hooks.box.addEventListener("input", () => { if (!hooks.box.value.trim()) this.spokenSeconds = 0; });
@@ -69,12 +62,13 @@ export class Voice {
       /* no speech endpoint reachable: voice stays hidden, typing works */
     }
     const record = speech.available;
+    this.maxSeconds = speech.max_audio_seconds || 300;
     $("#voice-record").hidden = !record;
-    $("#voice-speak").hidden = !this.canSpeak;
+    $("#voice-speak").hidden = !this.readAloud.available;
     $("#voice-hint").hidden = !record;
-    $("#voice-bar").hidden = !(record || this.canSpeak);
+    $("#voice-bar").hidden = !(record || this.readAloud.available);
     if (record) this.wireRecording();
-    if (this.canSpeak) this.wireSpeaking();
+    if (this.readAloud.available) this.readAloud.wire();
   }
 
   // Recording ----------------------------------------------------------------------------------
@@ -88,7 +82,7 @@ export class Voice {
     }
     const pause = $("#handsfree-pause");
     pause.value = String(this.prefs.pause || 0);
-    pause.addEventListener("change", () => this.savePrefs({ pause: Number(pause.value) }));
+    pause.addEventListener("change", () => { this.prefs = savePrefs({ pause: Number(pause.value) }); });
     this.button.addEventListener("click", () => (this.recording ? this.stop() : this.start()));
     // Push to talk: hold Alt+M; letting go sends the recording for transcription.
     document.addEventListener("keydown", (event) => {
@@ -104,7 +98,7 @@ export class Voice {
   async start({ pushToTalk = false } = {}) {
     const current = this.hooks.current();
     if (this.recording || !this.canRecord || !current || this.hooks.busy()) return;
-    this.cancelSpeech(); // never record the interviewer's own voice
+    this.readAloud.cancel(); // never record the interviewer's own voice
     let stream;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: { echoCancellation: true, noiseSuppression: true } });
@@ -155,6 +149,8 @@ export class Voice {
         }
         // Hands-free: send only after words and then the chosen pause, so nobody is cut off mid-thought.
         if (rec.handsFree && rec.heard && Date.now() - rec.lastVoice > this.prefs.pause * 1000) this.stop();
+        // At the server's length limit, stop and transcribe what there is rather than have it refused.
+        if (Date.now() - rec.started > (this.maxSeconds - 1) * 1000) this.stop();
       }, TICK_MS);
     } catch {
       /* no Web Audio: record without a meter (hands-free then needs the Stop button) */
@@ -166,9 +162,11 @@ export class Voice {
     if (!rec) return;
     this.recording = null;
     clearInterval(rec.timer);
-    const stopped = new Promise((resolve) => rec.recorder.addEventListener("stop", resolve, { once: true }));
-    if (rec.recorder.state !== "inactive") rec.recorder.stop();
-    await stopped;
+    if (rec.recorder.state !== "inactive") {
+      const stopped = new Promise((resolve) => rec.recorder.addEventListener("stop", resolve, { once: true }));
+      rec.recorder.stop();
+      await stopped;
+    }
     for (const track of rec.stream.getTracks()) track.stop();
     if (rec.context) rec.context.close().catch(() => {});
     $("#mic-level").hidden = true;
@@ -223,75 +221,20 @@ export class Voice {
     if (this.status.textContent !== "") this.say("");
   }
 
-  // Speaking -----------------------------------------------------------------------------------
-
-  wireSpeaking() {
-    const toggle = $("#tts-toggle");
-    const rate = $("#tts-rate");
-    const voices = $("#tts-voice");
-    toggle.checked = Boolean(this.prefs.tts);
-    rate.value = String(this.prefs.rate || 1);
-    toggle.addEventListener("change", () => {
-      this.savePrefs({ tts: toggle.checked });
-      if (!toggle.checked) this.cancelSpeech();
-    });
-    rate.addEventListener("change", () => this.savePrefs({ rate: Number(rate.value) }));
-    voices.addEventListener("change", () => this.savePrefs({ voice: voices.value }));
-    const fill = () => {
-      const list = speechSynthesis.getVoices();
-      voices.replaceChildren(...list.map((v) => {
-        const option = document.createElement("option");
-        option.value = v.voiceURI;
-        option.textContent = `${v.name} (${v.lang})`;
-        option.selected = v.voiceURI === this.prefs.voice;
-        return option;
-      }));
-      $("#tts-voice-label").hidden = list.length < 2;
-    };
-    fill();
-    speechSynthesis.addEventListener("voiceschanged", fill);
-  }
-
-  /** Read the interviewer's words aloud when the candidate asked for it; resolves when done. */
-  speak(text) {
-    if (!this.canSpeak || !this.prefs.tts || !text) return Promise.resolve();
-    this.cancelSpeech();
-    const utterance = new SpeechSynthesisUtterance(text.replace(/```[\s\S]*?```/g, " (code shown on screen) "));
-    const chosen = speechSynthesis.getVoices().find((v) => v.voiceURI === this.prefs.voice);
-    if (chosen) utterance.voice = chosen;
-    utterance.rate = Number(this.prefs.rate) || 1;
-    return new Promise((resolve) => {
-      utterance.addEventListener("end", resolve);
-      utterance.addEventListener("error", resolve);
-      // Some engines never say "end" (no voice installed): go on after the time reading could take.
-      setTimeout(resolve, 2000 + (text.length * 90) / utterance.rate);
-      speechSynthesis.speak(utterance);
-    });
-  }
-
   /** The interviewer replied: read it aloud; after a hands-free answer, listen for the next one once
    * the reply has been read (never while it is read: the microphone would hear it). */
   async replied(message) {
     const again = this.handsFreeSent;
     this.handsFreeSent = false;
-    await this.speak(message);
+    await this.readAloud.speak(message);
     if (again && this.hooks.current() && !this.hooks.busy()) this.start();
   }
 
-  cancelSpeech() {
-    if (this.canSpeak) speechSynthesis.cancel();
+  speakLatest() {
+    return this.readAloud.speakLatest();
   }
 
   // Helpers ------------------------------------------------------------------------------------
-
-  savePrefs(change) {
-    this.prefs = { ...this.prefs, ...change };
-    try {
-      localStorage.setItem(PREFS, JSON.stringify(this.prefs));
-    } catch {
-      /* storage disabled: the choice lasts for this page */
-    }
-  }
 
   say(text) {
     this.status.textContent = text;
