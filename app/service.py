@@ -99,6 +99,7 @@ class InterviewService(Recovery):
             total_questions=plan.total_questions,
             follow_ups=options.max_follow_ups > 0,
             practice=options.practice,
+            review=options.review,  # issue 14
         )
         # The greeting is fixed wording: starting an interview costs no LLM call and cannot fail.
         words = "".join([chunk async for chunk in self.offline_interviewer.stream_reply(ctx)])

@@ -75,6 +75,7 @@ async def test_a_review_a_day_later_asks_exactly_the_missed_points_and_progress_
     assert review["current"]["question_id"] == "dropout"
     assert review["progress"]["questions_total"] == 1
     assert review["options"]["review"] is True
+    assert "welcome to your review" in review["message"]
 
     # A partial answer: the follow-up aims at a weak point the answer missed again, with its probe.
     partial = await client.post(f"/api/interviews/{review['id']}/answers", headers=auth(review["token"]),
