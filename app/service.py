@@ -105,6 +105,7 @@ class InterviewService(Recovery):
         words = "".join([chunk async for chunk in self.offline_interviewer.stream_reply(ctx)])
         ask = next(a for a in actions if isinstance(a, AskQuestion))  # Start always asks the first question
         turn = self._turn_for(interview_id, 1, ask, words)
+        started = self.store.now()  # the store's clock (tests move it ahead to see reviews fall due)
         row = InterviewRow(
             id=interview_id,
             token_hash=hash_token(token),
@@ -114,7 +115,7 @@ class InterviewService(Recovery):
             plan=plan.model_dump(mode="json"),
             state=state.model_dump(mode="json"),
             profile_id=profile_id,
-            created_at=(started := self.store.now()), updated_at=started,
+            created_at=started, updated_at=started,
         )
         await to_thread.run_sync(self.store.create, row, turn)
         log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})
