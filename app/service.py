@@ -121,11 +121,13 @@ class InterviewService(CodeQuestions, Recovery):
             total_questions=plan.total_questions,
             follow_ups=options.max_follow_ups > 0,
             practice=options.practice,
+            review=options.review,  # issue 14
         )
         # The greeting is fixed wording: starting an interview costs no LLM call and cannot fail.
         words = "".join([chunk async for chunk in self.offline_interviewer.stream_reply(ctx)])
         ask = next(a for a in actions if isinstance(a, AskQuestion))  # Start always asks the first question
         turn = self._turn_for(interview_id, 1, ask, words)
+        started = self.store.now()  # the store's clock (tests move it ahead to see reviews fall due)
         row = InterviewRow(
             id=interview_id,
             token_hash=hash_token(token),
@@ -135,7 +137,7 @@ class InterviewService(CodeQuestions, Recovery):
             plan=plan.model_dump(mode="json"),
             state=state.model_dump(mode="json"),
             profile_id=profile_id,
-            created_at=(started := self.store.now()), updated_at=started,
+            created_at=started, updated_at=started,
         )
         await to_thread.run_sync(self.store.create, row, turn)
         log.info("interview created", extra={"interview_id": interview_id, "topics": len(plan.topics)})

@@ -75,6 +75,7 @@ async def test_a_review_a_day_later_asks_exactly_the_missed_points_and_progress_
     assert review["current"]["question_id"] == "dropout"
     assert review["progress"]["questions_total"] == 1
     assert review["options"]["review"] is True
+    assert "welcome to your review" in review["message"]
 
     # A partial answer: the follow-up aims at a weak point the answer missed again, with its probe.
     partial = await client.post(f"/api/interviews/{review['id']}/answers", headers=auth(review["token"]),
@@ -124,3 +125,32 @@ def test_items_met_correctly_leave_the_weak_spots_and_a_miss_again_is_a_lapse() 
     lapsed = schedule([outcome(0, "missed"), outcome(1, "covered"), outcome(5, "missed")])[0]
     assert lapsed.weak and lapsed.lapses == 1 and lapsed.reviews == 3
     assert lapsed.due < start + timedelta(days=6)
+
+
+async def test_a_review_of_two_questions_of_one_topic_announces_the_topic_once(
+    client: httpx.AsyncClient, clock: MovableClock,
+) -> None:
+    key = await new_profile(client)
+    bad = {"gradient-descent": exemplar("gradient-descent", "wrong"), "momentum": "No idea, sorry."}
+    await run_interview(client, key, {"topics": ["optimisation"], "questions_per_topic": 2, "difficulty": "easy",
+                                      "max_follow_ups": 0}, bad)
+    clock.move(days=1)
+    created = await client.post("/api/interviews", json={"review": True, "max_follow_ups": 0}, headers=profile_headers(key))
+    review = created.json()
+    assert review["progress"]["questions_total"] == 2
+    assert review["message"].count("Optimisation basics") == 1
+    asked = [review["current"]["question_id"]]
+    reply = (await client.post(f"/api/interviews/{review['id']}/answers", headers=auth(review["token"]),
+                               json={"text": bad[asked[0]]})).json()
+    asked.append(reply["current"]["question_id"])
+    assert sorted(asked) == ["gradient-descent", "momentum"]
+    assert "turn to" not in reply["message"]  # the same topic goes on: no new-topic line
+
+
+async def test_two_racing_uses_of_one_device_code_open_the_profile_once(client: httpx.AsyncClient) -> None:
+    import asyncio
+
+    key = await new_profile(client)
+    code = (await client.post("/api/profile/device-code", headers=profile_headers(key))).json()["code"]
+    replies = await asyncio.gather(*(client.post("/api/profiles/redeem", json={"code": code}) for _ in range(4)))
+    assert sorted(r.status_code for r in replies) == [200, 404, 404, 404]

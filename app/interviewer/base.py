@@ -30,6 +30,7 @@ class ReplyContext(BaseModel):
     total_questions: int = 0
     follow_ups: bool = True  # greeting: whether follow-up questions may come
     practice: bool = False  # greeting: practice mode (another attempt after the feedback)
+    review: bool = False  # greeting: a review interview (issue 14): questions whose key points were missed before
 
 
 class TopicResult(BaseModel):

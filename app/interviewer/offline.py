@@ -20,8 +20,10 @@ def compose_reply(ctx: ReplyContext) -> str:
         topics = ", ".join(ctx.topic_titles)
         extras = ", with a follow-up where I want to dig deeper" if ctx.follow_ups else ""
         practice = " After each answer's feedback you can try the question again or move on." if ctx.practice else ""
+        kind = "review" if ctx.review else "mock interview"
+        review = " These are the questions whose key points you missed before; let's see what stayed." if ctx.review else ""
         parts.append(
-            f"Hello{who}, and welcome to your mock interview. We will cover {topics} - "
+            f"Hello{who}, and welcome to your {kind}.{review} We will cover {topics} - "
             f"{ctx.total_questions} question{'s' if ctx.total_questions != 1 else ''} in all{extras}."
             f"{practice} Answer as you would in a real interview: say what you know, and reason out loud where you are unsure."
         )
