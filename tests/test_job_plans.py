@@ -144,6 +144,11 @@ async def test_empty_irrelevant_and_huge_postings_get_a_clear_answer(shipped: ht
         assert "role title" in r.json()["error"]["hint"]
     r = await shipped.post("/api/plans/preview", json={"topics": ["production"]})
     assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_plan"
+    r = await shipped.post("/api/plans/preview", json={"job_description": "LLM inference engineer", "topics": ["communication"],
+                                                       "question_types": ["code-review"]})
+    assert r.status_code == 422 and "untick those topics" in r.json()["error"]["hint"]
+    r = await shipped.post("/api/plans/preview", json={"job_description": "LLM inference engineer", "topics": ["nope"]})
+    assert r.status_code == 422 and "unknown topic ids" in r.json()["error"]["message"]
 
     huge = "Machine learning engineer. " * (MAX_JOB_DESCRIPTION_CHARS // 27 + 1)
     for path in ("/api/plans/preview", "/api/interviews"):

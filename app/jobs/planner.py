@@ -25,6 +25,7 @@ from app.engine.plan import (
     DEFAULT_TOPIC_COUNT, REALISTIC_MIX, Focus, InterviewOptions, InterviewPlan, QuestionRef, TopicPlan, build_plan,
     check_topics,
 )
+from app.errors import InvalidPlan
 from app.jobs.explanation import PlanExplanation, PlanReason
 from app.jobs.matcher import PostingAnalysis, analyse
 from app.jobs.vocabulary import vocabulary_of
@@ -135,6 +136,10 @@ def _allocate(options: InterviewOptions, bank: QuestionBank, analysis: PostingAn
     else:
         return []
     caps = {t: _available(options, bank, t) for t in candidates}
+    empty = [t for t in options.topics if caps.get(t) == 0]
+    if empty:  # as build_plan: a ticked topic must have a question of the ticked types
+        raise InvalidPlan(f"topics {empty} have no questions of types {options.question_types}",
+                          hint="allow more question types, or untick those topics")
     candidates = [t for t in candidates if caps[t] > 0][:total]
     counts = {t: 1 for t in candidates}
     for _ in range(total - len(candidates)):
