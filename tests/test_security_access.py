@@ -18,7 +18,8 @@ from tests.conftest import auth
 
 pytestmark = pytest.mark.anyio
 
-BODIES = {"/answers": {"text": "Momentum keeps a running average of gradients."}, "/answers/stream": {"text": "x"}}
+BODIES = {"/answers": {"text": "Momentum keeps a running average of gradients."}, "/answers/stream": {"text": "x"},
+          "/code/run": {"code": "print(open('/etc/passwd').read())"}, "/code/submit": {"code": "x = 1"}}
 
 
 def interview_routes(client: httpx.AsyncClient) -> list[tuple[str, str]]:
