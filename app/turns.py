@@ -46,6 +46,17 @@ def token_matches(row: InterviewRow, token: str | None) -> bool:
     return bool(token) and hmac.compare_digest(row.token_hash, hash_token(token or ""))
 
 
+def threads_of(turns: list[TurnRow]) -> list[list[TurnRow]]:
+    """Turns grouped by question: each question turn with the follow-ups after it."""
+    threads: list[list[TurnRow]] = []
+    for turn in turns:
+        if turn.kind == "question" or not threads:
+            threads.append([turn])
+        else:
+            threads[-1].append(turn)
+    return threads
+
+
 def current_thread(turns: list[TurnRow]) -> list[TurnRow]:
     """The turns of the question being answered: its 'question' turn and the follow-ups after it."""
     start = max(i for i, t in enumerate(turns) if t.kind == "question")

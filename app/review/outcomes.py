@@ -20,6 +20,7 @@ from app.engine.plan import FeedbackMode
 from app.examiners.base import Grade
 from app.models import TurnRow
 from app.profiles.store import OwnedInterview
+from app.turns import threads_of
 
 Verdict = Literal["covered", "missed", "contradicted"]
 
@@ -59,7 +60,7 @@ def outcomes_of(interviews: Sequence[OwnedInterview], bank: QuestionBank) -> lis
         over = Status(owned.row.status).is_over
         if not over and (owned.row.options or {}).get("feedback") == FeedbackMode.AT_END.value:
             continue
-        threads = _threads(owned.turns)
+        threads = threads_of(owned.turns)
         for thread in threads if over else threads[:-1]:
             outcome = _outcome(owned.row.id, thread, bank)
             if outcome is not None:
@@ -67,14 +68,6 @@ def outcomes_of(interviews: Sequence[OwnedInterview], bank: QuestionBank) -> lis
     return sorted(found, key=lambda o: o.at)
 
 
-def _threads(turns: list[TurnRow]) -> list[list[TurnRow]]:
-    threads: list[list[TurnRow]] = []
-    for turn in turns:
-        if turn.kind == "question" or not threads:
-            threads.append([turn])
-        else:
-            threads[-1].append(turn)
-    return threads
 
 
 def _outcome(interview_id: str, thread: list[TurnRow], bank: QuestionBank) -> QuestionOutcome | None:

@@ -18,7 +18,7 @@ from app.transcript.model import (
     CriterionResult, ExchangeRecord, QuestionRecord, SubmissionRecord, TestRecord, TopicScore, Transcript,
 )
 from app.transcript.reproducibility import build_reproducibility
-from app.turns import visible_grade
+from app.turns import threads_of, visible_grade
 
 
 def viva_version() -> str:
@@ -28,14 +28,6 @@ def viva_version() -> str:
         return "0.0.0+unknown"
 
 
-def _group_threads(turns: list[TurnRow]) -> list[list[TurnRow]]:
-    threads: list[list[TurnRow]] = []
-    for turn in turns:
-        if turn.kind == "question" or not threads:
-            threads.append([turn])
-        else:
-            threads[-1].append(turn)
-    return threads
 
 
 def _number_attempts(questions: list[QuestionRecord]) -> list[QuestionRecord]:
@@ -92,7 +84,7 @@ def build_transcript(
     server's own use (the closing summary is written from the full grades)."""
     over = Status(row.status).is_over or not withhold
     hide_grades = not over and (row.options or {}).get("feedback") == FeedbackMode.AT_END.value
-    threads = _group_threads(turns)
+    threads = threads_of(turns)
     questions: list[QuestionRecord] = []
     for n, thread in enumerate(threads):
         head = thread[0]

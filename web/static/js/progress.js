@@ -163,33 +163,7 @@ $("#redeem-form").addEventListener("submit", async (event) => {
     await profileApi.redeem(code);
     $("#redeem-code").value = "";
     notice(statusBox, "This browser now holds the profile.", "info");
-    await $("#account-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const register = event.submitter && event.submitter.value === "register";
-  const username = $("#account-username").value.trim();
-  const password = $("#account-password").value;
-  try {
-    if (register) await accounts.register(username, password);
-    else await accounts.signIn(username, password);
-    $("#account-password").value = "";
-    notice(statusBox, register ? "Account created; your profile is kept with it." : "Signed in.", "info");
     await load();
-  } catch (e) {
-    notice(statusBox, describe(e), "error");
-  }
-});
-
-$("#sign-out-button").addEventListener("click", async () => {
-  try {
-    await accounts.signOut();
-    notice(statusBox, "Signed out.", "info");
-    await load();
-  } catch (e) {
-    notice(statusBox, describe(e), "error");
-  }
-});
-
-load();
   } catch (e) {
     notice(statusBox, describe(e), "error");
   }
@@ -202,33 +176,7 @@ $("#delete-button").addEventListener("click", async () => {
     const deleted = await profileApi.remove();
     notice(statusBox, `Deleted the profile and its ${deleted.interviews} interview${deleted.interviews === 1 ? "" : "s"}.`, "info");
     $("#device-code").hidden = true;
-    await $("#account-form").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const register = event.submitter && event.submitter.value === "register";
-  const username = $("#account-username").value.trim();
-  const password = $("#account-password").value;
-  try {
-    if (register) await accounts.register(username, password);
-    else await accounts.signIn(username, password);
-    $("#account-password").value = "";
-    notice(statusBox, register ? "Account created; your profile is kept with it." : "Signed in.", "info");
     await load();
-  } catch (e) {
-    notice(statusBox, describe(e), "error");
-  }
-});
-
-$("#sign-out-button").addEventListener("click", async () => {
-  try {
-    await accounts.signOut();
-    notice(statusBox, "Signed out.", "info");
-    await load();
-  } catch (e) {
-    notice(statusBox, describe(e), "error");
-  }
-});
-
-load();
   } catch (e) {
     notice(statusBox, `The deletion failed: ${describe(e)}`, "error");
   }
