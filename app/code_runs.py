@@ -9,6 +9,7 @@ here, ``CodeRunsOff`` (a 503 with the reason and how to turn them on) is raised 
 from __future__ import annotations
 
 import ast
+import importlib.util
 import logging
 from typing import Literal
 
@@ -24,6 +25,8 @@ from app.sandbox.tests_run import run_tests
 log = logging.getLogger("viva.code")
 
 RunKind = Literal["examples", "submission"]
+# Modules the tasks' code and tests import, beside the standard library (a task's ``needs``).
+RUN_MODULES = ("numpy",)
 # Candidate's code size limit: larger is not an answer to an interview task.
 MAX_CODE_CHARS = 20_000
 
@@ -70,6 +73,9 @@ class CodeRunner:
         The first call probes bubblewrap (a subprocess): call it off the event loop."""
         if not self.enabled:
             return False, "code runs are switched off (VIVA_CODE_RUNS_ENABLED=false)"
+        missing = [m for m in RUN_MODULES if importlib.util.find_spec(m) is None]
+        if missing:  # the sandbox runs this interpreter: the tasks' modules must be installed in it
+            return False, f"{', '.join(missing)} is not installed for the server's Python (pip install {' '.join(missing)})"
         return self.sandbox.available()
 
     async def check_available(self) -> tuple[bool, str]:

@@ -137,3 +137,14 @@ async def test_where_code_cannot_run_the_start_page_says_why_and_code_questions_
             plan = app.state.service.store.get(created["id"]).plan
             kinds = {BANK.question(t["topic_id"], c["question_id"]).type for t in plan["topics"] for c in t["candidates"]}
             assert kinds and "code" not in kinds
+
+
+def test_without_numpy_code_runs_are_off_and_say_how_to_turn_them_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    from app.code_runs import CodeRunner
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "numpy" else real(name, *a))
+    ok, why = CodeRunner(Settings(_env_file=None)).available()
+    assert not ok and "numpy" in why and "pip install numpy" in why
