@@ -90,6 +90,7 @@ function applyView(view) {
     return;
   }
   codePanel.show(reviewing ? null : view.current);
+  form.classList.toggle("composer-code", codePanel.active);
   box.placeholder = codePanel.active ? "Explain your approach: the idea, its cost, and the cases it must handle…" : "Type your answer…";
   $("#answer-label").textContent = codePanel.active ? "Explain your approach" : "Your answer";
   if (view.current) {
