@@ -76,8 +76,13 @@ export function codeBlock(code, lang = "") {
   return block;
 }
 
+/** A line's `code spans` as <code> elements, the rest as text (never markup). */
+function inlineCode(line) {
+  return line.split(/`([^`\n]+)`/).map((piece, i) => (i % 2 ? h("code", { class: "inline-code" }, piece) : document.createTextNode(piece)));
+}
+
 /** Paragraphs from plain text (blank lines split paragraphs, single newlines become <br>); fenced
- * code blocks become code blocks. */
+ * code blocks become code blocks, `code spans` inline code. */
 export function paragraphs(text) {
   const frag = document.createDocumentFragment();
   for (const part of splitFences(text)) {
@@ -90,7 +95,7 @@ export function paragraphs(text) {
       const p = document.createElement("p");
       para.replace(/^\n+|\n+$/g, "").split("\n").forEach((line, i) => {
         if (i) p.append(document.createElement("br"));
-        p.append(document.createTextNode(line));
+        p.append(...inlineCode(line));
       });
       frag.append(p);
     }
