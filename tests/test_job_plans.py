@@ -180,3 +180,15 @@ async def test_a_hostile_posting_is_data(shipped: httpx.AsyncClient) -> None:
     await shipped.post(f"/api/interviews/{created['id']}/finish", headers=headers)
     markdown = (await shipped.get(f"/api/interviews/{created['id']}/transcript.md", headers=headers)).text
     assert "<script>" not in markdown and "](javascript" not in markdown
+
+
+async def test_a_posting_that_asks_for_implementation_weighs_code_questions(shipped: httpx.AsyncClient) -> None:
+    text = ("Senior ML engineer, LLM inference. Optimize low-latency serving with vLLM, KV cache management, "
+            "continuous batching and quantization. Implement models from scratch in PyTorch and NumPy; write code "
+            "reviewed for numerical stability.")
+    r = await shipped.post("/api/plans/preview", json={"job_description": text})
+    assert r.status_code == 200, r.text
+    reasons = [x for x in r.json()["explanation"]["reasons"] if x["kind"] != "topic"]
+    assert any("implementation (code that runs)" in x["text"] for x in reasons), reasons
+    created = await shipped.post("/api/interviews", json={"job_description": text})
+    assert created.status_code == 201, created.text

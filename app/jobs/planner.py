@@ -37,7 +37,7 @@ TYPE_EMPHASIS_AT = 1.0  # a type with this much evidence is named in the reasons
 RELEVANT_SHARE = 0.5  # a question within this share of the best one's relevance stays in the pool
 MIN_POOL = 4
 TYPE_NOUNS = {"derivation": "derivation", "estimate": "estimate", "code-review": "code-review", "design": "system-design",
-              "behavioural": "behavioural"}
+              "behavioural": "behavioural", "code": "implementation (code that runs)"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +173,7 @@ def _explain(options: InterviewOptions, bank: QuestionBank, analysis: PostingAna
         if weight >= TYPE_EMPHASIS_AT and kind != "concept" and (not options.question_types or kind in options.question_types):
             quotes = analysis.types.quotes(kind)
             reasons.append(PlanReason(kind="question_type", subject=kind, label=TYPE_LABELS[kind][0], quotes=quotes,
-                                      text=f"More weight on {TYPE_NOUNS[kind]} questions: the posting mentions {_quoted(quotes)}"))
+                                      text=f"More weight on {TYPE_NOUNS.get(kind, kind)} questions: the posting mentions {_quoted(quotes)}"))
     if focus.roles and not options.focus.roles:
         role = focus.roles[0]
         quotes = analysis.roles.quotes(role, 1)
