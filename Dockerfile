@@ -9,6 +9,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
     VIVA_RUBRICS_DIR=/app/rubrics VIVA_PROMPTS_DIR=/app/prompts VIVA_WEB_DIR=/app/web
 WORKDIR /app
 
+# bubblewrap runs candidates' code for code questions. Inside a container it needs user namespaces
+# (for example `docker run --security-opt seccomp=unconfined --security-opt apparmor=unconfined ...`);
+# without them code questions are off and the start page says why.
+RUN apt-get update && apt-get install -y --no-install-recommends bubblewrap && rm -rf /var/lib/apt/lists/*
 COPY requirements.lock ./
 RUN pip install --upgrade pip && pip install -r requirements.lock
 COPY pyproject.toml README.md ./
