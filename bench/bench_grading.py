@@ -8,8 +8,10 @@ Prints, for the offline examiner on the bank path (authored claims and misconcep
 - bench/data/heldout (written by the rubric authors in another voice, not tuned on) and
   bench/data/blind (written by an author who never saw the rubrics' phrasings) and
   bench/data/heldout-types (derivation, estimate, code-review, design and behavioural questions,
-  answered by authors who read only the prompt and model answer): mean grade per kind against the
-  author's grade, and the share of same-question pairs ordered as the author orders them;
+  answered by authors who read only the prompt and model answer) and bench/data/heldout-code
+  (explanations of the code tasks' approaches, written blind from the task, reference and model
+  explanation; graded as explanations, before the hidden tests set the ceiling): mean grade per kind
+  against the author's grade, and the share of same-question pairs ordered as the author orders them;
 - keyword salads built from every question's rubric (the shortest phrasing of each key point as a
   bare list, and as label sentences): mean and worst;
 - the time to grade one answer.
@@ -95,7 +97,7 @@ def main() -> None:
     print(f"exemplars: {total} on {len(questions)} questions; within 1.0 of their grade: {100 * close / total:.1f}%; "
           f"pairs graded >= 1.5 apart kept in order: {ordered} of {pairs}")
 
-    for name in ("heldout", "blind", "heldout-types"):
+    for name in ("heldout", "blind", "heldout-types", "heldout-code"):
         folder = ROOT / "bench" / "data" / name
         files = sorted(folder.glob("*.jsonl"))
         if not files:
