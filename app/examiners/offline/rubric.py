@@ -187,7 +187,10 @@ def assess_claims(question: Question, topic_questions: tuple[Question, ...], ans
         if run_of_terms:
             overall = min(overall, TERM_RUN_CAP)
     said = [t.stem for u in units for t in u.tokens if not t.is_stop]
-    if units and restates(said, _subject(question.prompt + " " + " ".join(echoes))):
+    # A code task's prompt is a specification (names, shapes, formulas) that a correct explanation of
+    # the implementation has to use, so reusing its words is not restating the question there; a
+    # term list and a stated misconception are still caught.
+    if units and question.type != "code" and restates(said, _subject(question.prompt + " " + " ".join(echoes))):
         result.flags.append("restates_question")
         overall = min(overall, RESTATE_CAP)
     if units and off_question(question, topic_questions, said):
