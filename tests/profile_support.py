@@ -3,11 +3,15 @@ interview driven through the API."""
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import httpx
+import pytest
 import yaml
 
+from app.config import Settings
+from app.main import create_app
 from app.models import utcnow
 from tests.conftest import FIXTURE_RUBRICS, auth
 
@@ -25,6 +29,21 @@ class MovableClock:
 
     def move(self, **delta: float) -> None:
         self.ahead += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture
+async def client(settings: Settings, clock: MovableClock) -> AsyncIterator[httpx.AsyncClient]:
+    """The app on the fixture bank with ``clock`` as its time, over ASGI (``client.app`` is the app)."""
+    app = create_app(settings, clock=clock)
+    async with app.router.lifespan_context(app):
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://viva.test") as c:
+            c.app = app  # type: ignore[attr-defined]
+            yield c
 
 
 def exemplar(question_id: str, kind: str) -> str:

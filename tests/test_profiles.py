@@ -4,15 +4,14 @@ interview, and never opened by another profile's key."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from app.config import Settings
-from app.main import create_app
 from tests.conftest import auth
-from tests.profile_support import MovableClock, exemplar, new_profile, profile_headers, run_interview
+from tests.profile_support import (  # noqa: F401  (client and clock are fixtures)
+    MovableClock, client, clock, exemplar, new_profile, profile_headers, run_interview,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -20,18 +19,6 @@ BAD_DROPOUT = {"dropout": exemplar("dropout", "wrong")}
 ONE_QUESTION = {"topics": ["regularisation"], "questions_per_topic": 1, "difficulty": "easy", "max_follow_ups": 0}
 
 
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock()
-
-
-@pytest.fixture
-async def client(settings: Settings, clock: MovableClock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://viva.test") as c:
-            c.app = app  # type: ignore[attr-defined]
-            yield c
 
 
 def profile_routes(client: httpx.AsyncClient) -> list[tuple[str, str]]:

@@ -3,18 +3,17 @@ day later (the clock injected) asks about exactly those points; progress shows t
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 
-from app.config import Settings
-from app.main import create_app
 from app.review.outcomes import PointVerdict, QuestionOutcome
 from app.review.schedule import schedule
 from tests.conftest import auth
-from tests.profile_support import MovableClock, exemplar, new_profile, profile_headers, run_interview
+from tests.profile_support import (  # noqa: F401  (client and clock are fixtures)
+    MovableClock, client, clock, exemplar, new_profile, profile_headers, run_interview,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -27,17 +26,6 @@ GOOD_DESCENT = (exemplar("gradient-descent", "excellent")
 FIRST_ANSWERS = {"gradient-descent": GOOD_DESCENT, "dropout": exemplar("dropout", "wrong")}
 
 
-@pytest.fixture
-def clock() -> MovableClock:
-    return MovableClock()
-
-
-@pytest.fixture
-async def client(settings: Settings, clock: MovableClock) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, clock=clock)
-    async with app.router.lifespan_context(app):
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://viva.test") as c:
-            yield c
 
 
 async def get(client: httpx.AsyncClient, key: str, path: str) -> dict:
