@@ -6,12 +6,14 @@ a failed run, stored, and leaves the server answering other interviews; ten runs
 from __future__ import annotations
 
 import asyncio
+import io
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
 import pytest
+from pypdf import PdfReader
 
 from app.bank.loader import load_bank
 from app.config import Settings
@@ -112,6 +114,10 @@ async def test_examples_and_submissions_are_stored_shown_and_a_failure_is_follow
     assert entry["submission"]["passed"] == entry["submission"]["total"] and entry["code_runs"] == 3
     markdown = (await shipped.get(f"/api/interviews/{interview_id}/transcript.md", headers=headers)).text
     assert "```python" in markdown and "| Test | Result |" in markdown
+    pdf = await shipped.get(f"/api/interviews/{interview_id}/transcript.pdf", headers=headers)
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert f"Code submitted: hidden tests {entry['submission']['total']} of {entry['submission']['total']} passed" in text
+    assert all(t["name"] in text.replace(" ", "") or t["name"] in text for t in entry["submission"]["tests"])
 
 
 def _functions(source: str) -> list[str]:
