@@ -377,6 +377,17 @@ $("#review-finish").addEventListener("click", () => act("finish"));
 finishButton.addEventListener("click", () => act("finish"));
 sync.watchOtherTabs(() => page.busy);
 
+// The sticky answer box can grow after the page has scrolled (the voice bar appears once the server
+// says voice is on; a notice or a long draft): it then covers more of the conversation from below, so
+// the conversation moves up by as much and the newest prompt stays in view. (A code question's box is
+// not sticky: nothing to do.)
+let composerHeight = form.offsetHeight;
+new ResizeObserver(() => {
+  const grown = form.offsetHeight - composerHeight;
+  composerHeight = form.offsetHeight;
+  if (grown > 0 && !form.hidden && !form.classList.contains("composer-code")) window.scrollBy(0, grown);
+}).observe(form);
+
 api.info().then((info) => {
   page.maxChars = info.max_answer_chars;
   updateCounter();
