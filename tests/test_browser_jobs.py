@@ -64,3 +64,13 @@ def test_a_posting_for_an_llm_serving_role_previews_and_starts_a_serving_plan(pa
     page.wait_for_selector("#answer-form:not([hidden])")
     assert page.locator("#progress-topic").inner_text() == "Topic 1 of 4: Deep learning in production"
     assert page.locator("#progress-question").inner_text() == "Question 1 of 3"
+    # The report says why the interview was planned this way, in the posting's words.
+    page.click("#finish-button")
+    page.click("#confirm-ok")
+    page.locator("#done-panel:not([hidden])").wait_for()
+    page.click("#report-link")
+    page.locator("#report:not([hidden])").wait_for()
+    why = page.locator("#plan-why")
+    assert why.is_visible() and "A plan for this posting" in why.inner_text()
+    assert "3 questions on Deep learning in production: the posting mentions \u201c" in why.inner_text()
+    assert why.locator("img").count() == 0

@@ -28,6 +28,15 @@ function renderPractise(t) {
     h("a", { class: "btn btn-secondary btn-sm", href: `/?topics=${encodeURIComponent(tp.topic_id)}` }, `Practise ${tp.title}`)));
 }
 
+/** A plan from a job description: its summary and the reason for each choice, quoting the posting. */
+function renderPlanWhy(explanation) {
+  if (!explanation) return;
+  $("#plan-why").hidden = false;
+  $("#plan-why-summary").textContent = explanation.summary || "";
+  const priorities = (explanation.priorities || []).map((p) => h("li", {}, `Role priority: ${p.text} (the posting: \u201c${p.evidence}\u201d)`));
+  $("#plan-why-reasons").replaceChildren(...(explanation.reasons || []).map((r) => h("li", {}, r.text)), ...priorities);
+}
+
 function renderSummary(summary) {
   if (!summary) return;
   $("#summary").hidden = false;
@@ -122,6 +131,7 @@ async function main() {
   overall.classList.add(`band-${band(t.overall)}`);
   $("#chart").append(barChart(t.topics.map((tp) => ({ label: tp.title, value: tp.score }))));
   renderSummary(t.summary);
+  renderPlanWhy(t.plan_explanation);
   renderPractise(t);
   $("#questions").replaceChildren(...t.questions.map((q, i) => renderQuestion(q, i, titles)));
 
