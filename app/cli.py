@@ -91,13 +91,13 @@ def describe_speech(settings: Settings) -> str:
 
 
 def describe_code_runs(settings: Settings) -> str:
-    """One line for `viva doctor`: whether candidates' code can run here, and why not."""
-    from app.sandbox import Sandbox
+    """One line for `viva doctor`: whether candidates' code can run here, and why not (the same check
+    the start page makes)."""
+    from app.code_runs import CodeRunner
 
-    if not settings.code_runs_enabled:
-        return "code runs: off (VIVA_CODE_RUNS_ENABLED=false)"
-    ok, why = Sandbox(unsandboxed=settings.unsandboxed_code_runs).available()
-    if ok and settings.unsandboxed_code_runs:
+    runner = CodeRunner(settings)
+    ok, why = runner.available()
+    if ok and runner.sandbox.unsandboxed_now:
         return "code runs: on, NOT sandboxed (VIVA_UNSANDBOXED_CODE_RUNS=true): only for a single-user laptop"
     return "code runs: ready (bubblewrap sandbox)" if ok else f"code runs: off - {why}"
 

@@ -67,10 +67,17 @@ class CodeRunner:
                         memory_bytes=settings.code_run_memory_mb * 1024 * 1024)
         self.sandbox = Sandbox(concurrency=settings.code_run_concurrency, limits=limits,
                                unsandboxed=settings.unsandboxed_code_runs)
+        self._availability: tuple[bool, str] | None = None
 
     def available(self) -> tuple[bool, str]:
         """(True, "") when code questions can be asked here; else (False, why, for the start page).
-        The first call probes bubblewrap (a subprocess): call it off the event loop."""
+        Worked out once (the first call probes bubblewrap with a subprocess: make it off the event
+        loop, as the app's start-up does); every later call is a lookup."""
+        if self._availability is None:
+            self._availability = self._probe()
+        return self._availability
+
+    def _probe(self) -> tuple[bool, str]:
         if not self.enabled:
             return False, "code runs are switched off (VIVA_CODE_RUNS_ENABLED=false)"
         missing = [m for m in RUN_MODULES if importlib.util.find_spec(m) is None]
@@ -79,6 +86,8 @@ class CodeRunner:
         return self.sandbox.available()
 
     async def check_available(self) -> tuple[bool, str]:
+        if self._availability is not None:
+            return self._availability
         return await to_thread.run_sync(self.available)
 
     async def run(self, task: CodeTask, code: str, kind: RunKind) -> CodeRunOutcome:
