@@ -11,7 +11,6 @@ NumPy and the standard library.
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 
 import yaml
@@ -21,6 +20,7 @@ from app.bank.loader import YAML_LOADER
 from app.bank.schema import Exemplar, KeyPoint, Misconception, Question, Topic
 from app.bank.types import Tags
 from app.errors import RubricError
+from app.transcript.text_safety import reflow  # the page shows the prompt as paragraphs, not its YAML wrapping
 
 SLUG = r"^[a-z0-9][a-z0-9-]*$"
 
@@ -67,23 +67,12 @@ def load_code_tasks(directory: Path) -> list[CodeTask]:
     return tasks
 
 
-# A line break inside a paragraph (YAML blocks are wrapped at a fixed width) that does not start a list
-# item: the page would otherwise show the wrapping as ragged line breaks.
-_SOFT_WRAP = re.compile(r"([^\n])[ \t]*\n[ \t]*(?!\n|(?:[-*\u2022]|\d+[.)])\s)")
-
-
-def unwrap(text: str) -> str:
-    """Prose with its soft line breaks joined; fenced code blocks kept as they are."""
-    parts = re.split(r"(```.*?(?:```|\Z))", text.strip(), flags=re.S)
-    return "".join(part if part.startswith("```") else _SOFT_WRAP.sub(r"\1 ", part) for part in parts)
-
-
 def question_of(task: CodeTask) -> Question:
     """The interview question of a task: its prompt, graded on the explanation points."""
     key_points = task.key_points or tuple(
         KeyPoint(id=f"explains-{i + 1}", text=point, weight=2) for i, point in enumerate(task.explanation_points))
     return Question(
-        id=task.id, type="code", prompt=unwrap(task.prompt), model_answer="\n".join(task.explanation_points),
+        id=task.id, type="code", prompt=reflow(task.prompt), model_answer="\n".join(task.explanation_points),
         difficulty=task.difficulty, last_reviewed=task.last_reviewed, sources=task.sources, tags=task.tags,
         key_points=key_points, misconceptions=task.misconceptions, exemplars=task.exemplars,
     )

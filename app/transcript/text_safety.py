@@ -25,7 +25,9 @@ def clean(text: str) -> str:
     return clean_text(text).replace("\t", "    ")
 
 
-_SOFT_BREAK = re.compile(r"(?<!\n)[ \t]*\n(?![ \t]*(\n|[-*+•] |\d+[.)] ))")
+# A line break inside a paragraph, with the wrapped line's indentation (it means nothing in prose);
+# not a blank line or the start of a list item.
+_SOFT_BREAK = re.compile(r"(?<!\n)[ \t]*\n(?![ \t]*(\n|[-*+•] |\d+[.)] ))[ \t]*")
 
 
 def reflow(text: str) -> str:
