@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy import bindparam, func
@@ -150,18 +151,18 @@ class InterviewStore:
 
 
 def _turns_of(session: Session, interview_ids: Sequence[str]) -> dict[str, list[TurnRow]]:
-    found: dict[str, list[TurnRow]] = {i: [] for i in interview_ids}
-    stmt = select(TurnRow).where(col(TurnRow.interview_id).in_(list(interview_ids))).order_by(col(TurnRow.seq))
-    for turn in session.exec(stmt):
-        found[turn.interview_id].append(turn)
-    return found
+    return _rows_by_interview(session, TurnRow, interview_ids, TurnRow.seq)
 
 
 def _code_runs_of(session: Session, interview_ids: Sequence[str]) -> dict[str, list[CodeRunRow]]:
-    found: dict[str, list[CodeRunRow]] = {i: [] for i in interview_ids}
-    stmt = select(CodeRunRow).where(col(CodeRunRow.interview_id).in_(list(interview_ids))).order_by(col(CodeRunRow.id))
-    for run in session.exec(stmt):
-        found[run.interview_id].append(run)
+    return _rows_by_interview(session, CodeRunRow, interview_ids, CodeRunRow.id)
+
+
+def _rows_by_interview(session: Session, table: Any, interview_ids: Sequence[str], order: Any) -> dict[str, list[Any]]:
+    """Every listed interview's rows of ``table``, in ``order``, read in one query."""
+    found: dict[str, list[Any]] = {i: [] for i in interview_ids}
+    for row in session.exec(select(table).where(col(table.interview_id).in_(list(interview_ids))).order_by(col(order))):
+        found[row.interview_id].append(row)
     return found
 
 

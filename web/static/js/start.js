@@ -60,18 +60,23 @@ function readOptions() {
   };
 }
 
+/** The form's options, or null after saying what is wrong with them. */
+function checkedOptions() {
+  notice(errorBox, "");
+  try {
+    return readOptions();
+  } catch (e) {
+    notice(errorBox, e.message, "error");
+    return null;
+  }
+}
+
 // A job description as the plan: preview it (topics, counts and why) before starting.
 const planBox = $("#plan-preview");
 const previewButton = $("#preview-plan");
 previewButton.addEventListener("click", async () => {
-  notice(errorBox, "");
-  let options;
-  try {
-    options = readOptions();
-  } catch (e) {
-    notice(errorBox, e.message, "error");
-    return;
-  }
+  const options = checkedOptions();
+  if (!options) return;
   if (!options.job_description) {
     notice(errorBox, "Paste a job description or a role title first.", "error");
     $("#job_description").focus();
@@ -91,14 +96,8 @@ $("#job_description").addEventListener("input", () => { planBox.hidden = true; }
 
 form.addEventListener("submit", async (event) => {
   event.preventDefault();
-  notice(errorBox, "");
-  let options;
-  try {
-    options = readOptions();
-  } catch (e) {
-    notice(errorBox, e.message, "error");
-    return;
-  }
+  const options = checkedOptions();
+  if (!options) return;
   button.disabled = true;
   button.textContent = "Starting…";
   try {
